@@ -1,0 +1,271 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** Settings of one stage (`pipeline-<stage>`); see README "Configuration" for each default. */
+export interface StageConfig {
+  /** Stage name, part of every resource name and of the stack name. */
+  readonly stage: string;
+  /** Project name, the first part of every resource name. */
+  readonly project: string;
+  /** AWS region of every resource in the stage. */
+  readonly region: string;
+  /**
+   * Exact name for the upload bucket.
+   * @default - none: Terraform picks a unique name from `<project>-<stage>-upload-`
+   */
+  readonly bucketName?: string;
+  /** Let `terraform destroy` delete a bucket that still holds objects. Refused for prod. */
+  readonly forceDestroy: boolean;
+  /** DynamoDB deletion protection on the metadata table. */
+  readonly deletionProtection: boolean;
+  /** CloudWatch Logs retention of the function's log group, in days. */
+  readonly logRetentionDays: number;
+  /** Lambda memory size. */
+  readonly memoryMiB: number;
+  /** Lambda timeout. */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency of the function; caps parallel files so DynamoDB and the account are not flooded. */
+  readonly reservedConcurrency: number;
+  /** Async-invocation retries after a failed attempt (Lambda allows 0-2). */
+  readonly maxRetryAttempts: number;
+  /** How long Lambda keeps retrying an event before it goes to the on-failure queue. */
+  readonly maxEventAgeSeconds: number;
+  /** Files larger than this end FAILED without being read. */
+  readonly maxFileBytes: number;
+  /** Key prefix that triggers the function. Must end with `/`. */
+  readonly incomingPrefix: string;
+  /** Key prefix the function writes normalized orders under. Must end with `/` and not overlap `incomingPrefix`. */
+  readonly processedPrefix: string;
+  /** E-mail addresses subscribed to the status topic for FAILED files and alarms. */
+  readonly alarmEmails: readonly string[];
+  /** Period of every alarm. */
+  readonly alarmPeriodSeconds: number;
+  /** Periods an alarm's condition must hold before it fires. */
+  readonly alarmEvaluationPeriods: number;
+  /** Duration alarm threshold, as a percentage of the timeout (p99). */
+  readonly durationAlarmPercent: number;
+  /** Age of the oldest on-failure message that raises an alarm. */
+  readonly failedEventAgeAlarmSeconds: number;
+}
+
+/** Defaults that apply to every stage unless `config/stages.json` or the environment says otherwise. */
+export const STAGE_DEFAULTS = {
+  region: "eu-west-1",
+  forceDestroy: false,
+  deletionProtection: true,
+  logRetentionDays: 30,
+  memoryMiB: 512,
+  timeoutSeconds: 300,
+  reservedConcurrency: 10,
+  maxRetryAttempts: 2,
+  maxEventAgeSeconds: 6 * 60 * 60,
+  maxFileBytes: 2 * 1024 ** 3,
+  incomingPrefix: "incoming/",
+  processedPrefix: "processed/",
+  alarmEmails: [] as readonly string[],
+  alarmPeriodSeconds: 300,
+  alarmEvaluationPeriods: 1,
+  durationAlarmPercent: 80,
+  failedEventAgeAlarmSeconds: 3600,
+} as const;
+
+/** Values CloudWatch Logs accepts for `retention_in_days` (0 = never expire is refused on purpose). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** Raised when the configuration has one or more bad settings; lists all of them at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid pipeline configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** The raw file: a project name and per-stage partial settings. */
+export interface ConfigFile {
+  readonly project?: unknown;
+  readonly stages?: unknown;
+}
+
+type Kind = "string" | "boolean" | "number" | "emails";
+const FIELDS: Record<Exclude<keyof StageConfig, "stage" | "project">, Kind> = {
+  region: "string",
+  bucketName: "string",
+  forceDestroy: "boolean",
+  deletionProtection: "boolean",
+  logRetentionDays: "number",
+  memoryMiB: "number",
+  timeoutSeconds: "number",
+  reservedConcurrency: "number",
+  maxRetryAttempts: "number",
+  maxEventAgeSeconds: "number",
+  maxFileBytes: "number",
+  incomingPrefix: "string",
+  processedPrefix: "string",
+  alarmEmails: "emails",
+  alarmPeriodSeconds: "number",
+  alarmEvaluationPeriods: "number",
+  durationAlarmPercent: "number",
+  failedEventAgeAlarmSeconds: "number",
+};
+
+/** Default location of the stage file. */
+export const DEFAULT_CONFIG_FILE = path.join(__dirname, "..", "config", "stages.json");
+
+/** Reads `config/stages.json`, applies `PIPELINE_<STAGE>_<SETTING>` overrides and validates every stage. */
+export function loadConfig(
+  file: string = DEFAULT_CONFIG_FILE,
+  env: NodeJS.ProcessEnv = process.env,
+): StageConfig[] {
+  let raw: ConfigFile;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8")) as ConfigFile;
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read it as JSON (${(err as Error).message}); fix the file`]);
+  }
+  return resolveConfig(raw, env);
+}
+
+/** Validates an already-parsed config file plus environment overrides; throws one ConfigError listing every problem. */
+export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): StageConfig[] {
+  const problems: string[] = [];
+  const project = raw.project ?? "order-pipeline";
+  if (typeof project !== "string" || !/^[a-z][a-z0-9-]{1,17}$/.test(project)) {
+    problems.push(
+      `project: ${JSON.stringify(project)} is not allowed; use 2-18 lower-case letters, digits or '-', starting with a letter`,
+    );
+  }
+  const stages = raw.stages;
+  if (typeof stages !== "object" || stages === null || Array.isArray(stages) || !("dev" in stages)) {
+    throw new ConfigError([...problems, `stages: must be an object that has at least a "dev" stage`]);
+  }
+  const result: StageConfig[] = [];
+  for (const [stage, settings] of Object.entries(stages as Record<string, unknown>)) {
+    const where = `stages.${stage}`;
+    if (!/^[a-z][a-z0-9]{1,9}$/.test(stage)) {
+      problems.push(`${where}: stage name ${JSON.stringify(stage)} is not allowed; use 2-10 lower-case letters or digits`);
+      continue;
+    }
+    if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
+      problems.push(`${where}: must be an object of settings`);
+      continue;
+    }
+    const merged: Record<string, unknown> = { ...STAGE_DEFAULTS };
+    for (const [key, value] of Object.entries(settings)) {
+      if (!(key in FIELDS)) {
+        problems.push(`${where}.${key}: unknown setting; known settings are ${Object.keys(FIELDS).join(", ")}`);
+        continue;
+      }
+      merged[key] = value;
+    }
+    applyOverrides(stage, merged, env, problems);
+    const config = { ...merged, stage, project } as unknown as StageConfig;
+    problems.push(...validateStage(config).map((p) => `${where}.${p}`));
+    result.push(config);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result;
+}
+
+function envName(stage: string, key: string): string {
+  return `PIPELINE_${stage.toUpperCase()}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function applyOverrides(
+  stage: string,
+  merged: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): void {
+  for (const [key, kind] of Object.entries(FIELDS)) {
+    const name = envName(stage, key);
+    const value = env[name];
+    if (value === undefined) continue;
+    if (kind === "boolean") {
+      if (value !== "true" && value !== "false") {
+        problems.push(`${name}: ${JSON.stringify(value)} is not a boolean; use true or false`);
+      } else merged[key] = value === "true";
+    } else if (kind === "number") {
+      merged[key] = value.trim() === "" ? Number.NaN : Number(value);
+    } else if (kind === "emails") {
+      merged[key] = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    } else merged[key] = value;
+  }
+}
+
+function checkInt(problems: string[], name: string, value: unknown, min: number, max: number, unit: string): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name}: ${JSON.stringify(value)} is out of range; use a whole number from ${min} to ${max} ${unit}`);
+  }
+}
+
+function checkBool(problems: string[], name: string, value: unknown): void {
+  if (typeof value !== "boolean") problems.push(`${name}: ${JSON.stringify(value)} is not a boolean; use true or false`);
+}
+
+/** Returns every problem of one stage as `setting: problem; fix`. */
+export function validateStage(c: StageConfig): string[] {
+  const p: string[] = [];
+  if (typeof c.region !== "string" || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(c.region)) {
+    p.push(`region: ${JSON.stringify(c.region)} is not an AWS region; use a code such as eu-west-1 or us-east-1`);
+  }
+  if (c.bucketName !== undefined) {
+    if (
+      typeof c.bucketName !== "string" ||
+      !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(c.bucketName) ||
+      c.bucketName.includes("..")
+    ) {
+      p.push(`bucketName: ${JSON.stringify(c.bucketName)} is not a valid S3 bucket name; use 3-63 lower-case letters, digits, '.' or '-'`);
+    } else if (!c.bucketName.includes(c.stage)) {
+      p.push(`bucketName: "${c.bucketName}" does not contain the stage "${c.stage}"; include it so stages never collide`);
+    }
+  }
+  checkBool(p, "forceDestroy", c.forceDestroy);
+  checkBool(p, "deletionProtection", c.deletionProtection);
+  if (c.stage === "prod" && c.forceDestroy === true) {
+    p.push(`forceDestroy: true is refused for prod; a destroy must never empty the production bucket, set it to false`);
+  }
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(c.logRetentionDays)) {
+    p.push(`logRetentionDays: ${JSON.stringify(c.logRetentionDays)} is not a value CloudWatch accepts; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+  checkInt(p, "memoryMiB", c.memoryMiB, 128, 10240, "MiB");
+  checkInt(p, "timeoutSeconds", c.timeoutSeconds, 1, 900, "seconds");
+  checkInt(p, "reservedConcurrency", c.reservedConcurrency, 1, 1000, "concurrent executions");
+  checkInt(p, "maxRetryAttempts", c.maxRetryAttempts, 0, 2, "retries");
+  checkInt(p, "maxEventAgeSeconds", c.maxEventAgeSeconds, 60, 21600, "seconds");
+  checkInt(p, "maxFileBytes", c.maxFileBytes, 1, 5 * 1024 ** 4, "bytes");
+  checkInt(p, "alarmPeriodSeconds", c.alarmPeriodSeconds, 60, 86400, "seconds");
+  if (typeof c.alarmPeriodSeconds === "number" && c.alarmPeriodSeconds % 60 !== 0) {
+    p.push(`alarmPeriodSeconds: ${c.alarmPeriodSeconds} is not a multiple of 60; CloudWatch needs whole minutes`);
+  }
+  checkInt(p, "alarmEvaluationPeriods", c.alarmEvaluationPeriods, 1, 100, "periods");
+  checkInt(p, "durationAlarmPercent", c.durationAlarmPercent, 1, 100, "percent");
+  checkInt(p, "failedEventAgeAlarmSeconds", c.failedEventAgeAlarmSeconds, 60, 1209600, "seconds");
+  for (const key of ["incomingPrefix", "processedPrefix"] as const) {
+    const value = c[key];
+    if (typeof value !== "string" || !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(value)) {
+      p.push(`${key}: ${JSON.stringify(value)} is not a key prefix; use safe characters ending with '/', e.g. "incoming/"`);
+    }
+  }
+  if (
+    typeof c.incomingPrefix === "string" &&
+    typeof c.processedPrefix === "string" &&
+    (c.incomingPrefix.startsWith(c.processedPrefix) || c.processedPrefix.startsWith(c.incomingPrefix))
+  ) {
+    p.push(
+      `processedPrefix: "${c.processedPrefix}" overlaps incomingPrefix "${c.incomingPrefix}"; the function would trigger itself, use disjoint prefixes`,
+    );
+  }
+  if (!Array.isArray(c.alarmEmails)) {
+    p.push(`alarmEmails: must be a list of e-mail addresses`);
+  } else {
+    for (const email of c.alarmEmails) {
+      if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(email)) {
+        p.push(`alarmEmails: ${JSON.stringify(email)} is not an e-mail address; use name@example.com`);
+      }
+    }
+  }
+  return p;
+}

@@ -1,0 +1,108 @@
+import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { StageConfig } from "./config";
+import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { MetadataTable } from "./metadata-table";
+import { ProcessorFunction } from "./processor-function";
+import { configureStateBackend, type StateBackendProps } from "./state-backend";
+import { StatusTopic } from "./status-topic";
+import { UploadBucket } from "./upload-bucket";
+import { UploadTrigger } from "./upload-trigger";
+
+/** What one stage's stack is built from. */
+export interface PipelineStackProps {
+  /** The validated settings of this stage. */
+  readonly config: StageConfig;
+  /**
+   * The function bundle to deploy.
+   * @default - `lambda-src/` bundled with esbuild into `.build/lambda`
+   */
+  readonly bundle?: LambdaBundle;
+  /**
+   * Where Terraform keeps this stack's state.
+   * @default - local state in the project root
+   */
+  readonly stateBackend?: StateBackendProps;
+}
+
+/** The stack name of a stage: `pipeline-<stage>`. */
+export function stackName(stage: string): string {
+  return `pipeline-${stage}`;
+}
+
+/**
+ * One stage of the order-file pipeline: upload bucket -> processor function -> metadata table,
+ * with a status topic. Construct ids double as Terraform addresses (`aws_s3_bucket.upload`):
+ * renaming one makes Terraform destroy and recreate that resource, so they are pinned by a test.
+ */
+export class PipelineStack extends TerraformStack {
+  /** The upload bucket and its settings. */
+  public readonly upload: UploadBucket;
+  /** The per-file metadata table. */
+  public readonly metadata: MetadataTable;
+  /** The status topic. */
+  public readonly status: StatusTopic;
+  /** The order processor. */
+  public readonly processor: ProcessorFunction;
+  /** The S3 -> Lambda trigger. */
+  public readonly trigger: UploadTrigger;
+
+  constructor(scope: Construct, props: PipelineStackProps) {
+    const { config } = props;
+    super(scope, stackName(config.stage));
+    configureStateBackend(this, stackName(config.stage), config.region, props.stateBackend ?? {});
+    const name = `${config.project}-${config.stage}`;
+
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      defaultTags: [{ tags: { project: config.project, stage: config.stage, "managed-by": "cdktf" } }],
+    });
+    new ArchiveProvider(this, "archive");
+    const caller = new DataAwsCallerIdentity(this, "current");
+
+    this.upload = new UploadBucket(this, "upload", {
+      namePrefix: `${name}-upload-`,
+      bucketName: config.bucketName,
+      forceDestroy: config.forceDestroy,
+    });
+    this.metadata = new MetadataTable(this, "metadata", {
+      tableName: `${name}-files`,
+      deletionProtection: config.deletionProtection,
+    });
+    this.status = new StatusTopic(this, "status", {
+      topicName: `${name}-file-status`,
+      emails: config.alarmEmails,
+    });
+    this.processor = new ProcessorFunction(this, "processor", {
+      functionName: `${name}-processor`,
+      bundle: props.bundle ?? bundleLambda(),
+      bucket: this.upload.bucket,
+      table: this.metadata.table,
+      statusTopic: this.status.topic,
+      incomingPrefix: config.incomingPrefix,
+      processedPrefix: config.processedPrefix,
+      maxFileBytes: config.maxFileBytes,
+      memoryMiB: config.memoryMiB,
+      timeoutSeconds: config.timeoutSeconds,
+      logRetentionDays: config.logRetentionDays,
+      reservedConcurrency: config.reservedConcurrency,
+    });
+    this.trigger = new UploadTrigger(this, "trigger", {
+      bucket: this.upload.bucket,
+      function: this.processor.function,
+      accountId: caller.accountId,
+      prefix: config.incomingPrefix,
+      after: [this.upload.policy],
+    });
+
+    new TerraformOutput(this, "bucket_name", { value: this.upload.bucket.bucket, description: "Upload bucket; partners write under incoming/" });
+    new TerraformOutput(this, "table_name", { value: this.metadata.table.name, description: "Per-file metadata table" });
+    new TerraformOutput(this, "function_name", { value: this.processor.function.functionName });
+    new TerraformOutput(this, "function_arn", { value: this.processor.function.arn });
+    new TerraformOutput(this, "log_group_name", { value: this.processor.logGroup.name });
+    new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
+  }
+}

@@ -1,0 +1,135 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Construct } from "constructs";
+
+/** Settings of the upload bucket. */
+export interface UploadBucketProps {
+  /** Prefix for a Terraform-generated unique name; ignored when `bucketName` is set. */
+  readonly namePrefix: string;
+  /**
+   * Exact bucket name.
+   * @default - a unique name starting with `namePrefix`
+   */
+  readonly bucketName?: string;
+  /**
+   * Let `terraform destroy` delete the bucket with its objects.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * KMS key ARN for SSE-KMS with an S3 bucket key.
+   * @default - SSE-S3 (AES256)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Days after which a replaced or deleted object version is removed.
+   * @default 30
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
+   * Days after which an unfinished multipart upload is aborted.
+   * @default 7
+   */
+  readonly abortIncompleteUploadDays?: number;
+}
+
+/**
+ * The bucket partners upload to: versioned, encrypted, private (all four public-access blocks,
+ * owner-enforced objects), TLS-only, and with lifecycle rules that clean up after failed uploads.
+ * Terraform addresses are `<type>.<id>` (e.g. `aws_s3_bucket.upload`) so they stay readable in state.
+ */
+export class UploadBucket extends Construct {
+  /** The bucket itself. */
+  public readonly bucket: S3Bucket;
+  /** The TLS-only bucket policy; S3 notifications must wait for it (one bucket edit at a time). */
+  public readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: UploadBucketProps) {
+    super(scope, id);
+
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      bucketPrefix: props.bucketName === undefined ? props.namePrefix : undefined,
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    this.bucket.overrideLogicalId(id);
+    const bucketId = this.bucket.id;
+
+    new S3BucketVersioningA(this, "versioning", {
+      bucket: bucketId,
+      versioningConfiguration: { status: "Enabled" },
+    }).overrideLogicalId(id);
+
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: bucketId,
+      rule: [
+        props.kmsKeyArn === undefined
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+              bucketKeyEnabled: true,
+            },
+      ],
+    }).overrideLogicalId(id);
+
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    publicAccess.overrideLogicalId(id);
+
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: bucketId,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    }).overrideLogicalId(id);
+
+    const tlsOnly = new DataAwsIamPolicyDocument(this, "tls-only", {
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    tlsOnly.overrideLogicalId(`${id}_tls_only`);
+
+    // The policy waits for the public-access block: S3 refuses concurrent edits of one bucket.
+    this.policy = new S3BucketPolicy(this, "policy", {
+      bucket: bucketId,
+      policy: tlsOnly.json,
+      dependsOn: [publicAccess],
+    });
+    this.policy.overrideLogicalId(id);
+
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: bucketId,
+      rule: [
+        {
+          id: "abort-incomplete-multipart-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+        },
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 30 }],
+        },
+      ],
+    }).overrideLogicalId(id);
+  }
+}
