@@ -5,6 +5,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { StageConfig } from "./config";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { FailureDestination } from "./failure-destination";
 import { MetadataTable } from "./metadata-table";
 import { ProcessorFunction } from "./processor-function";
 import { configureStateBackend, type StateBackendProps } from "./state-backend";
@@ -49,6 +50,8 @@ export class PipelineStack extends TerraformStack {
   public readonly processor: ProcessorFunction;
   /** The S3 -> Lambda trigger. */
   public readonly trigger: UploadTrigger;
+  /** Async retries and the on-failure queue. */
+  public readonly failures: FailureDestination;
 
   constructor(scope: Construct, props: PipelineStackProps) {
     const { config } = props;
@@ -90,6 +93,13 @@ export class PipelineStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       reservedConcurrency: config.reservedConcurrency,
     });
+    this.failures = new FailureDestination(this, "failed_events", {
+      queueName: `${name}-failed-events`,
+      function: this.processor.function,
+      role: this.processor.role,
+      maxRetryAttempts: config.maxRetryAttempts,
+      maxEventAgeSeconds: config.maxEventAgeSeconds,
+    });
     this.trigger = new UploadTrigger(this, "trigger", {
       bucket: this.upload.bucket,
       function: this.processor.function,
@@ -104,5 +114,6 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, "function_arn", { value: this.processor.function.arn });
     new TerraformOutput(this, "log_group_name", { value: this.processor.logGroup.name });
     new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
+    new TerraformOutput(this, "failed_events_queue_url", { value: this.failures.queue.url, description: "On-failure destination; see README 'Replaying failed files'" });
   }
 }

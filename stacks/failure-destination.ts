@@ -1,0 +1,77 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Construct } from "constructs";
+
+/** Settings of the on-failure destination. */
+export interface FailureDestinationProps {
+  /** Queue name; unique per stage and account. */
+  readonly queueName: string;
+  /** The function whose failed async invocations land here. */
+  readonly function: LambdaFunction;
+  /** The function's execution role: Lambda sends to the destination with it. */
+  readonly role: IamRole;
+  /**
+   * Retries after a failed attempt (0-2).
+   * @default 2
+   */
+  readonly maxRetryAttempts?: number;
+  /**
+   * How long Lambda keeps an event before giving up on it.
+   * @default 21600 (6 hours)
+   */
+  readonly maxEventAgeSeconds?: number;
+  /**
+   * KMS key for the queue.
+   * @default - SQS-managed encryption (SSE-SQS)
+   */
+  readonly kmsKeyId?: string;
+}
+
+/**
+ * Where an upload goes when processing keeps failing: Lambda's async retries, then an on-failure
+ * destination (SQS). Unlike a dead-letter queue, the destination record carries the original S3
+ * event *and* the error (type, message, attempts), which is what a person needs to replay it.
+ */
+export class FailureDestination extends Construct {
+  /** The on-failure queue (14-day retention). */
+  public readonly queue: SqsQueue;
+  /** Retry and destination settings of the function. */
+  public readonly invokeConfig: LambdaFunctionEventInvokeConfig;
+
+  constructor(scope: Construct, id: string, props: FailureDestinationProps) {
+    super(scope, id);
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      messageRetentionSeconds: 14 * 24 * 60 * 60,
+      sqsManagedSseEnabled: props.kmsKeyId === undefined ? true : undefined,
+      kmsMasterKeyId: props.kmsKeyId,
+      kmsDataKeyReusePeriodSeconds: props.kmsKeyId === undefined ? undefined : 300,
+    });
+    this.queue.overrideLogicalId(id);
+
+    const document = new DataAwsIamPolicyDocument(this, "policy-document", {
+      statement: [{ sid: "SendFailedEvents", actions: ["sqs:SendMessage"], resources: [this.queue.arn] }],
+    });
+    document.overrideLogicalId(`${id}_send`);
+    const grant = new IamRolePolicy(this, "grant", {
+      name: "on-failure-destination",
+      role: props.role.id,
+      policy: document.json,
+    });
+    grant.overrideLogicalId(id);
+
+    // Lambda checks that the role may send to the destination when the config is written.
+    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
+      functionName: props.function.functionName,
+      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 21600,
+      destinationConfig: { onFailure: { destination: this.queue.arn } },
+      dependsOn: [grant],
+    });
+    this.invokeConfig.overrideLogicalId(id);
+  }
+}
