@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 
 /** Settings of the on-failure destination. */
@@ -52,6 +53,21 @@ export class FailureDestination extends Construct {
       kmsDataKeyReusePeriodSeconds: props.kmsKeyId === undefined ? undefined : 300,
     });
     this.queue.overrideLogicalId(id);
+
+    const tlsOnly = new DataAwsIamPolicyDocument(this, "tls-only", {
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
+          resources: [this.queue.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    tlsOnly.overrideLogicalId(`${id}_tls_only`);
+    new SqsQueuePolicy(this, "queue-policy", { queueUrl: this.queue.url, policy: tlsOnly.json }).overrideLogicalId(id);
 
     const document = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [{ sid: "SendFailedEvents", actions: ["sqs:SendMessage"], resources: [this.queue.arn] }],

@@ -1,12 +1,15 @@
 import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { StageConfig } from "./config";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { EncryptionKey } from "./encryption-key";
 import { FailureDestination } from "./failure-destination";
 import { MetadataTable } from "./metadata-table";
+import { PipelineAlarms } from "./pipeline-alarms";
 import { ProcessorFunction } from "./processor-function";
 import { configureStateBackend, type StateBackendProps } from "./state-backend";
 import { StatusTopic } from "./status-topic";
@@ -40,6 +43,8 @@ export function stackName(stage: string): string {
  * renaming one makes Terraform destroy and recreate that resource, so they are pinned by a test.
  */
 export class PipelineStack extends TerraformStack {
+  /** The stack's customer-managed KMS key. */
+  public readonly encryption: EncryptionKey;
   /** The upload bucket and its settings. */
   public readonly upload: UploadBucket;
   /** The per-file metadata table. */
@@ -52,6 +57,8 @@ export class PipelineStack extends TerraformStack {
   public readonly trigger: UploadTrigger;
   /** Async retries and the on-failure queue. */
   public readonly failures: FailureDestination;
+  /** Alarms to the status topic. */
+  public readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, props: PipelineStackProps) {
     const { config } = props;
@@ -65,22 +72,39 @@ export class PipelineStack extends TerraformStack {
     });
     new ArchiveProvider(this, "archive");
     const caller = new DataAwsCallerIdentity(this, "current");
+    const partition = new DataAwsPartition(this, "partition");
+    const functionName = `${name}-processor`;
+
+    this.encryption = new EncryptionKey(this, "pipeline", {
+      aliasName: name,
+      accountId: caller.accountId,
+      partition: partition.partition,
+      region: config.region,
+      logGroupName: `/aws/lambda/${functionName}`,
+    });
+    const kmsKeyArn = this.encryption.key.arn;
 
     this.upload = new UploadBucket(this, "upload", {
       namePrefix: `${name}-upload-`,
       bucketName: config.bucketName,
       forceDestroy: config.forceDestroy,
+      kmsKeyArn,
     });
     this.metadata = new MetadataTable(this, "metadata", {
       tableName: `${name}-files`,
       deletionProtection: config.deletionProtection,
+      kmsKeyArn,
     });
     this.status = new StatusTopic(this, "status", {
       topicName: `${name}-file-status`,
       emails: config.alarmEmails,
+      accountId: caller.accountId,
+      partition: partition.partition,
+      region: config.region,
+      kmsKeyId: kmsKeyArn,
     });
     this.processor = new ProcessorFunction(this, "processor", {
-      functionName: `${name}-processor`,
+      functionName,
       bundle: props.bundle ?? bundleLambda(),
       bucket: this.upload.bucket,
       table: this.metadata.table,
@@ -92,6 +116,7 @@ export class PipelineStack extends TerraformStack {
       timeoutSeconds: config.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       reservedConcurrency: config.reservedConcurrency,
+      kmsKey: this.encryption.key,
     });
     this.failures = new FailureDestination(this, "failed_events", {
       queueName: `${name}-failed-events`,
@@ -99,6 +124,18 @@ export class PipelineStack extends TerraformStack {
       role: this.processor.role,
       maxRetryAttempts: config.maxRetryAttempts,
       maxEventAgeSeconds: config.maxEventAgeSeconds,
+      kmsKeyId: kmsKeyArn,
+    });
+    this.alarms = new PipelineAlarms(this, "alarm", {
+      namePrefix: name,
+      functionName,
+      timeoutSeconds: config.timeoutSeconds,
+      failedEventsQueue: this.failures.queue,
+      topic: this.status.topic,
+      periodSeconds: config.alarmPeriodSeconds,
+      evaluationPeriods: config.alarmEvaluationPeriods,
+      durationAlarmPercent: config.durationAlarmPercent,
+      failedEventAgeAlarmSeconds: config.failedEventAgeAlarmSeconds,
     });
     this.trigger = new UploadTrigger(this, "trigger", {
       bucket: this.upload.bucket,
@@ -113,6 +150,7 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, "function_name", { value: this.processor.function.functionName });
     new TerraformOutput(this, "function_arn", { value: this.processor.function.arn });
     new TerraformOutput(this, "log_group_name", { value: this.processor.logGroup.name });
+    new TerraformOutput(this, "kms_key_arn", { value: kmsKeyArn });
     new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
     new TerraformOutput(this, "failed_events_queue_url", { value: this.failures.queue.url, description: "On-failure destination; see README 'Replaying failed files'" });
   }

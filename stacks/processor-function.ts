@@ -4,6 +4,7 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -30,6 +31,11 @@ export interface ProcessorFunctionProps {
   readonly processedPrefix: string;
   /** Files larger than this end FAILED without being read. */
   readonly maxFileBytes: number;
+  /**
+   * Customer-managed key for the log group and the function's environment; the role may use it.
+   * @default - AWS-managed keys
+   */
+  readonly kmsKey?: KmsKey;
   /**
    * Memory size.
    * @default 512
@@ -82,6 +88,7 @@ export class ProcessorFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 30,
+      kmsKeyId: props.kmsKey?.arn,
     });
     this.logGroup.overrideLogicalId(id);
 
@@ -131,7 +138,21 @@ export class ProcessorFunction extends Construct {
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: [`${this.logGroup.arn}:*`],
       },
+      {
+        // The only two actions here that AWS does not scope to a resource.
+        sid: "SendTraces",
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+      },
     ];
+    if (props.kmsKey) {
+      // SSE-KMS objects, the encrypted topic and on-failure queue all need data keys from this key.
+      statements.push({
+        sid: "UseStackKey",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [props.kmsKey.arn],
+      });
+    }
     this.policyDocument = new DataAwsIamPolicyDocument(this, "policy-document", { statement: statements });
     this.policyDocument.overrideLogicalId(`${id}_permissions`);
 
@@ -166,6 +187,8 @@ export class ProcessorFunction extends Construct {
       timeout: props.timeoutSeconds ?? 300,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: environment },
+      kmsKeyArn: props.kmsKey?.arn,
+      tracingConfig: { mode: "Active" },
       // The log group must exist first (or Lambda creates an unmanaged one), and the role must
       // already hold its permissions when the first event arrives.
       dependsOn: [this.logGroup, rolePolicy],

@@ -1,4 +1,6 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
 
@@ -6,8 +8,14 @@ import { Construct } from "constructs";
 export interface StatusTopicProps {
   /** Topic name; unique per stage and account. */
   readonly topicName: string;
+  /** Account whose CloudWatch alarms may publish here. */
+  readonly accountId: string;
+  /** Partition for the alarm ARN pattern. */
+  readonly partition: string;
+  /** Region for the alarm ARN pattern. */
+  readonly region: string;
   /**
-   * E-mail addresses to subscribe (each must confirm the subscription mail).
+   * E-mail addresses that receive FAILED files and alarms (each must confirm the subscription mail).
    * @default - no subscriptions
    */
   readonly emails?: readonly string[];
@@ -18,7 +26,17 @@ export interface StatusTopicProps {
   readonly kmsKeyId?: string;
 }
 
-/** One message per processed file (and every alarm); subscribers filter on the `Status` and `Format` attributes. */
+/**
+ * Subscribers get FAILED files (message attribute `Status`) and every alarm (which carries no
+ * `Status`), but not the routine SUCCEEDED/PARTIAL traffic.
+ */
+export const ON_CALL_FILTER_POLICY = { $or: [{ Status: ["FAILED"] }, { Status: [{ exists: false }] }] } as const;
+
+/**
+ * One message per processed file and every alarm. Subscribers filter on the `Status` and `Format`
+ * message attributes. The topic policy lets this account's CloudWatch alarms publish and refuses
+ * publishing without TLS; the function publishes through its role.
+ */
 export class StatusTopic extends Construct {
   /** The topic. */
   public readonly topic: SnsTopic;
@@ -30,11 +48,39 @@ export class StatusTopic extends Construct {
       kmsMasterKeyId: props.kmsKeyId ?? "alias/aws/sns",
     });
     this.topic.overrideLogicalId(id);
+
+    const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
+      statement: [
+        {
+          sid: "AlarmsOfThisAccountPublish",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${props.partition}:cloudwatch:${props.region}:${props.accountId}:alarm:*`] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+          ],
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    policy.overrideLogicalId(`${id}_topic_policy`);
+    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policy.json }).overrideLogicalId(id);
+
     (props.emails ?? []).forEach((email, index) => {
       new SnsTopicSubscription(this, `email-${index}`, {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: email,
+        filterPolicyScope: "MessageAttributes",
+        filterPolicy: JSON.stringify(ON_CALL_FILTER_POLICY),
       }).overrideLogicalId(`${id}_email_${index}`);
     });
   }

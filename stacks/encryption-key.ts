@@ -1,0 +1,98 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+
+/** Who the key serves. */
+export interface EncryptionKeyProps {
+  /** Alias without the `alias/` prefix, e.g. `order-pipeline-dev`. */
+  readonly aliasName: string;
+  /** Account that owns the key (`data.aws_caller_identity.current.account_id`). */
+  readonly accountId: string;
+  /** Partition (`aws`, `aws-cn`, `aws-us-gov`) for ARNs built in the policy. */
+  readonly partition: string;
+  /** Region of the stack; service principals and `kms:ViaService` values are regional. */
+  readonly region: string;
+  /** Name of the function's log group; only that group may use the key through CloudWatch Logs. */
+  readonly logGroupName: string;
+  /**
+   * Days a scheduled deletion waits (7-30).
+   * @default 30
+   */
+  readonly deletionWindowDays?: number;
+}
+
+/** Services that use the key on behalf of a caller in this account (S3 objects, table items, queue and topic messages, Lambda environment). */
+const VIA_SERVICES = ["s3", "dynamodb", "sqs", "sns", "lambda"] as const;
+
+/**
+ * The stack's one customer-managed key, rotated yearly, with an explicit key policy: the account
+ * administers it (so IAM policies, like the function's role, can grant its use), the pipeline's
+ * services use it on behalf of callers from this account, CloudWatch Logs may use it for this
+ * function's log group only, and CloudWatch alarms may use it to publish to the encrypted topic.
+ */
+export class EncryptionKey extends Construct {
+  /** The key. */
+  public readonly key: KmsKey;
+  /** `alias/<aliasName>`, for people and the console. */
+  public readonly alias: KmsAlias;
+  /** The key policy, as structured data. */
+  public readonly policyDocument: DataAwsIamPolicyDocument;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const { accountId, partition, region } = props;
+    const root = `arn:${partition}:iam::${accountId}:root`;
+    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
+    const useActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+    this.policyDocument = new DataAwsIamPolicyDocument(this, "policy-document", {
+      statement: [
+        {
+          // Without this statement no IAM policy could grant use of the key, and nobody could manage it.
+          sid: "AccountAdministersKey",
+          principals: [{ type: "AWS", identifiers: [root] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "PipelineServicesUseKeyForThisAccount",
+          principals: [{ type: "AWS", identifiers: [root] }],
+          actions: [...useActions, "kms:CreateGrant"],
+          resources: ["*"],
+          condition: [
+            { test: "StringEquals", variable: "kms:ViaService", values: VIA_SERVICES.map((s) => `${s}.${region}.amazonaws.com`) },
+            { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
+          ],
+        },
+        {
+          sid: "CloudWatchLogsUseKeyForFunctionLogGroup",
+          principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+          actions: useActions,
+          resources: ["*"],
+          condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
+        },
+        {
+          sid: "CloudWatchAlarmsPublishToEncryptedTopic",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+        },
+      ],
+    });
+    this.policyDocument.overrideLogicalId(`${id}_key_policy`);
+
+    this.key = new KmsKey(this, "key", {
+      description: `Encrypts the ${props.aliasName} order pipeline: bucket, table, queue, topic, logs, function environment`,
+      enableKeyRotation: true,
+      isEnabled: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: this.policyDocument.json,
+    });
+    this.key.overrideLogicalId(id);
+
+    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.aliasName}`, targetKeyId: this.key.keyId });
+    this.alias.overrideLogicalId(id);
+  }
+}
