@@ -170,7 +170,9 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
 }
 
 function envName(stage: string, key: string): string {
-  return `PIPELINE_${stage.toUpperCase()}_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  // The unit MiB is one word: memoryMiB -> MEMORY_MIB (as documented), not MEMORY_MI_B.
+  const words = key.replace(/MiB/g, "Mib").replace(/([a-z0-9])([A-Z])/g, "$1_$2");
+  return `PIPELINE_${stage.toUpperCase()}_${words.toUpperCase()}`;
 }
 
 function applyOverrides(
@@ -188,7 +190,9 @@ function applyOverrides(
         problems.push(`${name}: ${JSON.stringify(value)} is not a boolean; use true or false`);
       } else merged[key] = value === "true";
     } else if (kind === "number") {
-      merged[key] = value.trim() === "" ? Number.NaN : Number(value);
+      // Keep text that is not a number as it is, so the range error shows the value the user typed.
+      const parsed = Number(value);
+      merged[key] = value.trim() === "" || Number.isNaN(parsed) ? value : parsed;
     } else if (kind === "emails") {
       merged[key] = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
     } else merged[key] = value;
