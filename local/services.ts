@@ -24,6 +24,11 @@ export interface LocalServicesOptions {
    * @default 0
    */
   readonly dynamoPort?: number;
+  /**
+   * Receives every event notification s3rver emits (object created or removed), as s3rver shapes it.
+   * @default - none
+   */
+  readonly onS3Event?: (event: unknown) => void;
 }
 
 /** Local S3 (s3rver) and DynamoDB (dynalite) on 127.0.0.1, and the environment that points the AWS SDK at them. */
@@ -67,6 +72,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const s3Dir = path.join(options.dataDir, "s3");
   mkdirSync(s3Dir, { recursive: true });
   const s3 = new S3rver({ address: "127.0.0.1", port: options.s3Port ?? 0, directory: s3Dir, silent: true });
+  if (options.onS3Event) s3.on("event", options.onS3Event);
   const s3Address = await s3.run();
 
   const dynamoOptions = {
