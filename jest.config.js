@@ -6,6 +6,7 @@ module.exports = {
   // Type-checking happens once in `npm test` (tsc --noEmit); jest only transpiles.
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
   maxWorkers: 2,
   testTimeout: 30000,
 };

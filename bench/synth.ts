@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+/** One way of synthesizing (or testing) the project, timed as a whole process. */
+interface Variant {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+const ROOT = path.resolve(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function time(variant: Variant, outDir: string): { ms: number; ok: boolean } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(variant.command, [...variant.args], {
+    cwd: ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outDir, CI: "1" },
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) process.stderr.write(`${variant.name} failed:\n${result.stderr}\n`);
+  return { ms, ok: result.status === 0 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Times synthesis of both stacks, ours against the cdktf template's default, interleaved in one
+ * run so machine noise hits both alike, and prints medians and ratios. No timing is asserted anywhere.
+ */
+function main(): void {
+  const cli = path.join(ROOT, "node_modules", ".bin", "cdktf");
+  const variants: Variant[] = [
+    { name: "npm run synth (tsx, deep imports)", command: "node", args: ["--require", "tsx/cjs", "main.ts"] },
+    { name: "template app alone (ts-node, root import)", command: "npx", args: ["ts-node", "bench/template-main.ts"] },
+    { name: "template default: cdktf synth + ts-node + root import", command: cli, args: ["synth", "--app", "npx ts-node bench/template-main.ts", "--output", "OUT"] },
+    { name: "cdktf synth with this app (tsx, deep imports)", command: cli, args: ["synth", "--output", "OUT"] },
+    { name: "type-check once (tsc --noEmit)", command: "npx", args: ["tsc", "--noEmit", "-p", "."] },
+  ];
+  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (let run = 0; run < RUNS; run++) {
+    for (const variant of variants) {
+      const outDir = mkdtempSync(path.join(tmpdir(), "bench-synth-"));
+      const args = variant.args.map((a) => (a === "OUT" ? outDir : a));
+      const { ms, ok } = time({ ...variant, args }, outDir);
+      rmSync(outDir, { recursive: true, force: true });
+      if (ok) samples.get(variant.name)?.push(ms);
+      process.stderr.write(`\r run ${run + 1}/${RUNS}: ${variant.name.padEnd(56)}`);
+    }
+  }
+  process.stderr.write("\n");
+  const ours = median(samples.get(variants[0].name) ?? [Number.NaN]);
+  const template = median(samples.get(variants[2].name) ?? [Number.NaN]);
+  console.log(`\nSynth benchmark (median of ${RUNS} interleaved runs, both stacks, this machine)\n`);
+  console.log(`| variant | median ms | vs npm run synth |`);
+  console.log(`|---|---:|---:|`);
+  for (const variant of variants) {
+    const ms = median(samples.get(variant.name) ?? [Number.NaN]);
+    console.log(`| ${variant.name} | ${ms.toFixed(0)} | ${(ms / ours).toFixed(1)}x |`);
+  }
+  console.log(`\nnpm run synth: ${(ours / 1000).toFixed(2)} s (target < 2 s); template default / ours = ${(template / ours).toFixed(1)}x (target >= 5x)`);
+}
+
+main();
