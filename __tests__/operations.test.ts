@@ -201,7 +201,7 @@ describe("operations and security hardening (dev)", () => {
       });
       expect(policy[3]).toMatchObject({
         principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       });
     });
 

@@ -44,7 +44,16 @@ export class EncryptionKey extends Construct {
     const { accountId, partition, region } = props;
     const root = `arn:${partition}:iam::${accountId}:root`;
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
-    const useActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+    // Spelled out rather than `kms:ReEncrypt*` / `kms:GenerateDataKey*`: no wildcard grants, even in a key policy.
+    const useActions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:GenerateDataKey",
+      "kms:GenerateDataKeyWithoutPlaintext",
+      "kms:DescribeKey",
+    ];
 
     this.policyDocument = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
@@ -75,7 +84,7 @@ export class EncryptionKey extends Construct {
         {
           sid: "CloudWatchAlarmsPublishToEncryptedTopic",
           principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: ["*"],
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
         },
