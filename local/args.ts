@@ -1,0 +1,102 @@
+import { statSync } from "node:fs";
+import * as path from "node:path";
+
+/** Parsed command line of `npm run demo` / `npm run local`. */
+export interface CliArgs {
+  readonly command: "demo" | "local";
+  /** Print only the JSON array of metadata items on stdout. */
+  readonly json: boolean;
+  /** Leave the services running until Ctrl-C. */
+  readonly keep: boolean;
+  /** Reuse `.local/` of the previous `--keep` run instead of wiping it. */
+  readonly resume: boolean;
+  /** Deliver the events of `.local/failed-events.ndjson` again (implies `--resume`). */
+  readonly replayFailed: boolean;
+  /** Skip the synth and use what `cdktf.out/` holds. */
+  readonly synth: boolean;
+  /** Files to upload, absolute, in argument order. */
+  readonly files: readonly string[];
+}
+
+/** A bad command line; the CLI prints the message and the usage, and exits with code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** One-paragraph usage, printed with every {@link UsageError}. */
+export const USAGE = `usage: npm run demo [-- --json] [-- --keep]
+       npm run local -- [--json] [--keep] [--resume] [--replay-failed] [--no-synth] FILE...
+
+  --json           print only the JSON array of metadata items (one per FILE, in order) on stdout
+  --keep           leave S3, DynamoDB and SNS running and print their endpoints; Ctrl-C stops them
+  --resume         continue with the state of the previous --keep run (.local/) instead of wiping it
+  --replay-failed  deliver the events in .local/failed-events.ndjson again (implies --resume)
+  --no-synth       use cdktf.out/ as it is instead of synthesizing first
+
+exit codes: 0 every file got a metadata record, 1 some did not (see .local/failed-events.ndjson)
+            or the stack cannot run locally, 2 bad arguments, 130 interrupted`;
+
+const FLAGS = {
+  "--json": "json",
+  "--keep": "keep",
+  "--resume": "resume",
+  "--replay-failed": "replayFailed",
+  "--no-synth": "noSynth",
+} as const;
+
+/**
+ * Parses `<demo|local> [flags] FILE...` and checks the files: each must exist and be a regular
+ * file, and no two may share a basename (both would be uploaded as `incoming/<basename>`).
+ * Every problem is collected and reported in one {@link UsageError}.
+ */
+export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs {
+  const [command, ...rest] = argv;
+  if (command !== "demo" && command !== "local") throw new UsageError(`unknown command "${command ?? ""}": expected demo or local`);
+  const flags = { json: false, keep: false, resume: false, replayFailed: false, noSynth: false };
+  const operands: string[] = [];
+  const problems: string[] = [];
+  let onlyOperands = false;
+  for (const arg of rest) {
+    if (!onlyOperands && arg === "--") onlyOperands = true;
+    else if (!onlyOperands && arg in FLAGS) flags[FLAGS[arg as keyof typeof FLAGS]] = true;
+    else if (!onlyOperands && arg.startsWith("-") && arg !== "-") problems.push(`unknown option ${arg}`);
+    else operands.push(arg);
+  }
+
+  if (command === "demo" && operands.length > 0) problems.push(`demo takes no files (got ${operands.join(" ")}); use npm run local -- FILE...`);
+  const resume = flags.resume || flags.replayFailed;
+  if (command === "local" && operands.length === 0 && !flags.replayFailed && !(resume && flags.keep)) {
+    problems.push("no files given: name at least one order file");
+  }
+
+  const files: string[] = [];
+  const byBasename = new Map<string, string>();
+  for (const operand of operands) {
+    const file = path.resolve(cwd, operand);
+    let stats;
+    try {
+      stats = statSync(file);
+    } catch {
+      problems.push(`${operand}: no such file`);
+      continue;
+    }
+    if (stats.isDirectory()) {
+      problems.push(`${operand}: is a directory, not a file`);
+      continue;
+    }
+    if (!stats.isFile()) {
+      problems.push(`${operand}: not a regular file`);
+      continue;
+    }
+    const base = path.basename(file);
+    const earlier = byBasename.get(base);
+    if (earlier !== undefined) problems.push(`${earlier} and ${operand} would both be uploaded as incoming/${base}`);
+    byBasename.set(base, operand);
+    files.push(file);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
+  return { command, json: flags.json, keep: flags.keep, resume, replayFailed: flags.replayFailed, synth: !flags.noSynth, files };
+}

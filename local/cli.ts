@@ -1,0 +1,248 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { type CliArgs, parseArgs, USAGE, UsageError } from "./args";
+import { LocalPipeline, STATE_FILES } from "./pipeline";
+import { LocalPlanError } from "./provision";
+import { type FileOutcome, renderTable } from "./table";
+
+/** Where the CLI writes. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+}
+
+/** Paths and timings the CLI uses; tests point them elsewhere. */
+export interface CliOptions {
+  /**
+   * Project root (holds `main.ts`, `samples/`, `cdktf.out/`).
+   * @default - the parent of `local/`
+   */
+  readonly root?: string;
+  /**
+   * Synthesized stack directory.
+   * @default - `<root>/cdktf.out/stacks/pipeline-dev`
+   */
+  readonly stackDir?: string;
+  /**
+   * Local state directory.
+   * @default - `<root>/.local`
+   */
+  readonly stateDir?: string;
+  /**
+   * First retry delay of a failed invocation.
+   * @default 500
+   */
+  readonly retryBaseDelayMs?: number;
+  /**
+   * Resolves when `--keep` should stop (tests); the CLI itself waits for SIGINT or SIGTERM.
+   * @default - the first SIGINT or SIGTERM
+   */
+  readonly shutdown?: Promise<unknown>;
+}
+
+/** The stack `npm run demo` and `npm run local` run. */
+export const LOCAL_STACK = "pipeline-dev";
+
+interface Session {
+  readonly keep: boolean;
+  readonly startedAt: string;
+}
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** Files the demo uploads: every file of `samples/`, by name. */
+export function sampleFiles(root = ROOT): string[] {
+  const dir = path.join(root, "samples");
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith(".") && statSync(path.join(dir, name)).isFile())
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** `npm run synth`, in a child process so the stack is exactly what the command writes. */
+function synthesize(root: string, io: CliIo): void {
+  io.stderr.write(`synthesizing (npm run synth) ...\n`);
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: root, encoding: "utf8", env: process.env });
+  if (result.status !== 0) throw new Error(`npm run synth failed:\n${result.stderr || result.stdout}`);
+}
+
+function readSession(stateDir: string): Session | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(stateDir, STATE_FILES.session), "utf8")) as Session;
+  } catch {
+    return undefined;
+  }
+}
+
+function signalled(): { promise: Promise<string>; dispose: () => void } {
+  let dispose = (): void => undefined;
+  const promise = new Promise<string>((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    const onInt = on("SIGINT");
+    const onTerm = on("SIGTERM");
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+    dispose = () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    };
+  });
+  return { promise, dispose };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Overwrites one stderr line with the progress while the function works (TTY only). */
+function progress(io: CliIo, pipeline: LocalPipeline, total: number): () => void {
+  if (!io.stderr.isTTY) return () => undefined;
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const { settled, inFlight, failed } = pipeline.invocations.counts;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    io.stderr.write(`\r\x1b[Kprocessing: ${Math.min(settled, total)}/${total} files done, ${inFlight} running${failed ? `, ${failed} to on-failure` : ""} (${seconds} s)`);
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    io.stderr.write("\r\x1b[K");
+  };
+}
+
+function keepInstructions(pipeline: LocalPipeline, stateDir: string): string {
+  const { services, plan, bucket, table } = pipeline;
+  return [
+    "",
+    "Services are running (Ctrl-C stops them):",
+    `  S3        ${services.s3Endpoint}   bucket ${bucket}`,
+    `  DynamoDB  ${services.dynamoEndpoint}   table ${table.name}`,
+    `  SNS       ${pipeline.snsEndpoint}   topics ${plan.topics.map((t) => t.name).join(", ") || "-"}`,
+    `  state     ${stateDir}   (function log: ${STATE_FILES.functionLog}, on-failure: ${STATE_FILES.failedEvents})`,
+    "",
+    "Inspect them with the AWS CLI:",
+    `  export AWS_ACCESS_KEY_ID=${services.env.AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${services.env.AWS_SECRET_ACCESS_KEY} AWS_DEFAULT_REGION=${plan.region} AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED`,
+    `  aws --endpoint-url ${services.s3Endpoint} s3 ls s3://${bucket} --recursive`,
+    `  aws --endpoint-url ${services.s3Endpoint} s3 cp s3://${bucket}/${pipeline.plan.function.environment.OUTPUT_PREFIX ?? "processed/"}orders.csv.ndjson -`,
+    `  aws --endpoint-url ${services.dynamoEndpoint} dynamodb scan --table-name ${table.name}`,
+    `  aws --endpoint-url ${services.s3Endpoint} s3 cp ./my-orders.csv s3://${bucket}/${pipeline.prefix}   # triggers the function`,
+    "",
+    "Resume later with: npm run local -- --resume [--keep] [FILE...]",
+    "",
+  ].join("\n");
+}
+
+async function outcomesOf(pipeline: LocalPipeline, keys: readonly string[]): Promise<FileOutcome[]> {
+  const failures = pipeline.failedEvents();
+  return Promise.all(
+    keys.map(async (key) => {
+      const item = await pipeline.record(key);
+      const failure = failures
+        .filter((f) => (f.requestPayload as { Records?: { s3: { object: { key: string } } }[] }).Records?.some((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")) === key))
+        .pop();
+      return { key, item, failure };
+    }),
+  );
+}
+
+async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: Promise<string>): Promise<number> {
+  const root = options.root ?? ROOT;
+  const stateDir = options.stateDir ?? path.join(root, ".local");
+  const stackDir = options.stackDir ?? path.join(root, "cdktf.out", "stacks", LOCAL_STACK);
+  const files = args.command === "demo" ? sampleFiles(root) : args.files;
+
+  if (args.resume && !readSession(stateDir)?.keep) {
+    throw new UsageError(`nothing to resume: ${stateDir} does not hold a previous --keep run`);
+  }
+  if (args.synth) synthesize(root, io);
+  const started = Date.now();
+  const pipeline = await LocalPipeline.start({
+    stackDir,
+    stateDir,
+    resume: args.resume,
+    persistDynamo: true,
+    retryBaseDelayMs: options.retryBaseDelayMs,
+  });
+  const session: Session = { keep: args.keep, startedAt: new Date().toISOString() };
+  writeFileSync(path.join(stateDir, STATE_FILES.session), `${JSON.stringify(session)}\n`);
+
+  let stopProgress = (): void => undefined;
+  try {
+    const work = (async () => {
+      const keys: string[] = [];
+      if (args.replayFailed) {
+        const replay = await pipeline.replayFailed();
+        io.stderr.write(`replaying ${replay.keys.length} event(s) from ${STATE_FILES.failedEvents}\n`);
+        keys.push(...replay.keys.filter((k, i, all) => all.indexOf(k) === i));
+      }
+      if (files.length > 0) {
+        io.stderr.write(`uploading ${files.length} file(s) to s3://${pipeline.bucket}/${pipeline.prefix} ...\n`);
+        stopProgress = progress(io, pipeline, files.length + keys.length);
+        const writes = await mapLimit(files, 8, (file) => pipeline.uploadFile(file));
+        keys.push(...writes.map((w) => w.key));
+      }
+      await pipeline.idle();
+      stopProgress();
+      return outcomesOf(pipeline, keys);
+    })();
+    const result = await Promise.race([work, interrupted]);
+    if (typeof result === "string") {
+      stopProgress();
+      io.stderr.write(`\n${result}: stopping the local services\n`);
+      return 130;
+    }
+    const outcomes = result;
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify(outcomes.map((o) => o.item ?? null), null, 2)}\n`);
+    } else {
+      io.stdout.write(`${renderTable(outcomes, pipeline.prefix)}\n`);
+      io.stdout.write(`\n${outcomes.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; function log: ${path.relative(process.cwd(), pipeline.functionLogFile) || pipeline.functionLogFile}\n`);
+    }
+    const missing = outcomes.filter((o) => !o.item);
+    if (missing.length > 0) {
+      io.stderr.write(`${missing.length} file(s) got no metadata record; their events are in ${pipeline.failedEventsFile} (replay: npm run local -- --replay-failed)\n`);
+    }
+    if (args.keep) {
+      (args.json ? io.stderr : io.stdout).write(keepInstructions(pipeline, stateDir));
+      await (options.shutdown ?? interrupted);
+      io.stderr.write("stopping the local services\n");
+    }
+    return missing.length > 0 ? 1 : 0;
+  } finally {
+    stopProgress();
+    await pipeline.stop();
+  }
+}
+
+/** Runs `demo` or `local` with these arguments and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, options: CliOptions = {}): Promise<number> {
+  const signals = signalled();
+  try {
+    const args = parseArgs(argv);
+    return await run(args, io, options, signals.promise);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr.write(`error: ${err instanceof LocalPlanError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`);
+    return 1;
+  } finally {
+    signals.dispose();
+  }
+}
+
+if (require.main === module) {
+  // The parent's own SDK clients would warn about Node 20 on every run; the function's are told the same.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,58 @@
+import type { FailedEventRecord } from "./async-invoke";
+import type { MetadataItem } from "./pipeline";
+
+/** One file's outcome, as the CLI reports it. */
+export interface FileOutcome {
+  /** The key it was uploaded as. */
+  readonly key: string;
+  /** Its metadata item, when the function wrote one. */
+  readonly item?: MetadataItem;
+  /** Its on-failure record, when the event ended there. */
+  readonly failure?: FailedEventRecord;
+}
+
+const COLUMNS = ["FILE", "STATUS", "FORMAT", "VALID/REJECTED", "DURATION", "OUTPUT KEY", "FIRST ERROR"] as const;
+const ERROR_WIDTH = 70;
+
+/** `850 ms`, `1.2 s`. */
+export function formatDuration(ms: unknown): string {
+  if (typeof ms !== "number") return "-";
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The first problem of an item: its failure reason, else its first order error (`line 4: ...`). */
+export function firstError(outcome: FileOutcome): string {
+  const { item, failure } = outcome;
+  if (!item) return failure ? `${failure.responsePayload.errorType}: ${failure.responsePayload.errorMessage}` : "no metadata record";
+  if (typeof item.FailureReason === "string" && item.FailureReason) return item.FailureReason;
+  const first = Array.isArray(item.Errors) ? (item.Errors[0] as Record<string, unknown> | undefined) : undefined;
+  if (!first) return "";
+  const where = first.Line !== undefined ? `line ${String(first.Line)}` : first.Index !== undefined ? `index ${String(first.Index)}` : "";
+  const field = typeof first.Field === "string" ? `${first.Field}: ` : "";
+  return `${where}${where ? ": " : ""}${field}${String(first.Message ?? "")}`;
+}
+
+function clip(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+}
+
+/** The table `npm run demo` prints: one row per file, columns padded to fit. */
+export function renderTable(outcomes: readonly FileOutcome[], prefix = "incoming/"): string {
+  const rows = outcomes.map((o) => {
+    const item = o.item ?? {};
+    const counts = typeof item.OrdersValid === "number" ? `${item.OrdersValid}/${String(item.OrdersRejected ?? 0)}` : "-";
+    return [
+      o.key.startsWith(prefix) ? o.key.slice(prefix.length) : o.key,
+      o.item ? String(item.Status ?? "-") : "NO RECORD",
+      String(item.Format ?? "-"),
+      counts,
+      formatDuration(item.DurationMs),
+      typeof item.OutputKey === "string" ? item.OutputKey : "-",
+      clip(firstError(o), ERROR_WIDTH) || "-",
+    ];
+  });
+  const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  return [line(COLUMNS), ...rows.map(line)].join("\n");
+}
