@@ -8,6 +8,7 @@ import type { StageConfig } from "./config";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { EncryptionKey } from "./encryption-key";
 import { FailureDestination } from "./failure-destination";
+import { addGuardrails } from "./guardrails";
 import { MetadataTable } from "./metadata-table";
 import { PipelineAlarms } from "./pipeline-alarms";
 import { ProcessorFunction } from "./processor-function";
@@ -153,5 +154,7 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, "kms_key_arn", { value: kmsKeyArn });
     new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
     new TerraformOutput(this, "failed_events_queue_url", { value: this.failures.queue.url, description: "On-failure destination; see README 'Replaying failed files'" });
+
+    addGuardrails(this, { bundleDir: (props.bundle ?? bundleLambda()).dir });
   }
 }

@@ -1,0 +1,62 @@
+import { Testing } from "cdktf";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { addGuardrails, runGuardrails, type TerraformJson } from "../../stacks/guardrails";
+import { bundleLambda } from "../../stacks/lambda-bundle";
+import { bundleWith, triggerStack } from "../helpers/guardrail-stacks";
+import { buildStack } from "../helpers/stack";
+
+describe("addGuardrails", () => {
+  it.each(["dev", "prod"])("lets the real %s stack through validated synth", (stage) => {
+    // Prepare
+    const stack = buildStack(stage);
+
+    // Act
+    const synth = () => Testing.synth(stack, true);
+
+    // Assess
+    expect(synth).not.toThrow();
+    expect(runGuardrails(JSON.parse(Testing.synth(stack)) as TerraformJson, { bundleDir: bundleLambda().dir })).toEqual([]);
+  });
+
+  it("is wired into PipelineStack: a wrong handler on the real stack fails validated synth", () => {
+    const stack = buildStack("dev");
+    stack.processor.function.handler = "lambda_function.lambda_handler";
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[pipeline-dev\] guardrail lambda-handler: aws_lambda_function\.processor handler "lambda_function\.lambda_handler": the bundle .* set handler to "index\.handler"/,
+    );
+  });
+
+  it("fails validated synth of a broken stack with every problem, each named by its guardrail", () => {
+    // Prepare
+    const t = triggerStack({ handler: "lambda_function.lambda_handler" });
+    t.notification.dependsOn = [];
+    addGuardrails(t.stack, { bundleDir: bundleWith("index.js", "exports.handler = () => {};") });
+
+    // Act
+    const synth = () => Testing.synth(t.stack, true);
+
+    // Assess
+    expect(synth).toThrow(/\[broken\] guardrail lambda-handler: aws_lambda_function\.processor handler "lambda_function\.lambda_handler"/);
+    expect(synth).toThrow(/guardrail notification-permission: aws_s3_bucket_notification\.trigger does not depend on aws_lambda_permission\.trigger/);
+  });
+
+  it("runs in `npm run synth` (main.ts), which still succeeds for every stage", () => {
+    // Prepare
+    const outdir = mkdtempSync(path.join(tmpdir(), "cdktf-out-"));
+
+    // Act
+    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+      cwd: path.resolve(__dirname, "..", ".."),
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    rmSync(outdir, { recursive: true, force: true });
+
+    // Assess
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+});

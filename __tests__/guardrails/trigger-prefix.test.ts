@@ -1,0 +1,42 @@
+import { checkTriggerPrefix } from "../../stacks/guardrails";
+import { fullEnvironment, terraformJson, triggerStack } from "../helpers/guardrail-stacks";
+
+const LOOP =
+  'every object it writes triggers it again, an endless loop. Write outside the trigger prefix (e.g. "processed/" next to ' +
+  '"incoming/") so neither prefix starts with the other';
+
+describe("guardrail 6: the function never writes under its trigger prefix", () => {
+  it("passes incoming/ as trigger and processed/ as output", () => {
+    expect(checkTriggerPrefix(terraformJson(triggerStack().stack))).toEqual([]);
+  });
+
+  it("fails when OUTPUT_PREFIX lies under the filter prefix", () => {
+    // Prepare
+    const t = triggerStack({ environment: { ...fullEnvironment(), OUTPUT_PREFIX: "incoming/processed/" } });
+
+    // Act
+    const problems = checkTriggerPrefix(terraformJson(t.stack));
+
+    // Assess
+    expect(problems).toEqual([
+      'aws_s3_bucket_notification.trigger lambda_function[0] triggers aws_lambda_function.processor on prefix "incoming/" of ' +
+        'aws_s3_bucket.upload, and the function writes under "incoming/processed/" (aws_lambda_function.processor environment ' +
+        `OUTPUT_PREFIX): ${LOOP}`,
+    ]);
+  });
+
+  it("fails when the filter prefix is empty and the role may write anywhere in the bucket", () => {
+    const t = triggerStack({
+      filterPrefix: "",
+      statements: [{ sid: "WriteProcessedOrders", actions: ["s3:PutObject"], resources: ["${aws_s3_bucket.upload.arn}/processed/*"] }],
+    });
+    expect(checkTriggerPrefix(terraformJson(t.stack))).toEqual([
+      'aws_s3_bucket_notification.trigger lambda_function[0] triggers aws_lambda_function.processor on prefix "" of ' +
+        'aws_s3_bucket.upload, and the function writes under "processed/" (aws_lambda_function.processor environment OUTPUT_PREFIX): ' +
+        LOOP,
+      'aws_s3_bucket_notification.trigger lambda_function[0] triggers aws_lambda_function.processor on prefix "" of ' +
+        'aws_s3_bucket.upload, and the function writes under "processed/" (data.aws_iam_policy_document.processor_permissions ' +
+        `statement "WriteProcessedOrders" resource "\${aws_s3_bucket.upload.arn}/processed/*"): ${LOOP}`,
+    ]);
+  });
+});
