@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { parseArgs, UsageError } from "../../local/args";
+import { runCli } from "../../local/cli";
+
+const dir = mkdtempSync(path.join(tmpdir(), "cli-args-"));
+const csv = path.join(dir, "orders.csv");
+writeFileSync(csv, "order_id\n");
+mkdirSync(path.join(dir, "other"));
+writeFileSync(path.join(dir, "other", "orders.csv"), "order_id\n");
+
+function captured() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const text = (s: PassThrough) => () => (s.read() as Buffer | null)?.toString() ?? "";
+  return { io: { stdout, stderr }, out: text(stdout), err: text(stderr) };
+}
+
+describe("parseArgs", () => {
+  it("reads flags and files in argument order", () => {
+    const args = parseArgs(["local", "--json", "--keep", "orders.csv"], dir);
+    expect(args).toMatchObject({ command: "local", json: true, keep: true, resume: false, synth: true, files: [csv] });
+  });
+
+  it("treats --replay-failed as a resume that needs no files", () => {
+    expect(parseArgs(["local", "--replay-failed"], dir)).toMatchObject({ resume: true, replayFailed: true, files: [] });
+  });
+
+  it.each([
+    [["local"], "no files given: name at least one order file"],
+    [["local", "missing.csv"], "missing.csv: no such file"],
+    [["local", "other"], "other: is a directory, not a file"],
+    [["local", "--jsn", "orders.csv"], "unknown option --jsn"],
+    [["local", "orders.csv", "other/orders.csv"], "orders.csv and other/orders.csv would both be uploaded as incoming/orders.csv"],
+    [["demo", "orders.csv"], "demo takes no files"],
+    [["deploy"], 'unknown command "deploy"'],
+  ])("fails for %j", (argv, message) => {
+    expect(() => parseArgs(argv, dir)).toThrow(UsageError);
+    expect(() => parseArgs(argv, dir)).toThrow(message);
+  });
+
+  it("reports every bad argument at once", () => {
+    expect(() => parseArgs(["local", "a.csv", "b.csv"], dir)).toThrow("a.csv: no such file; b.csv: no such file");
+  });
+});
+
+describe("runCli", () => {
+  it("exits with code 2, the problem and the usage when a file is missing", async () => {
+    const { io, out, err } = captured();
+    const code = await runCli(["local", path.join(dir, "nope.csv")], io);
+    expect(code).toBe(2);
+    expect(err()).toMatch(/^error: .*nope\.csv: no such file\n\nusage: npm run demo/);
+    expect(out()).toBe("");
+  });
+
+  it("exits with code 2 when a directory is given", async () => {
+    const { io, err } = captured();
+    expect(await runCli(["local", dir], io)).toBe(2);
+    expect(err()).toContain("is a directory, not a file");
+  });
+
+  it("exits with code 2 when no files are given", async () => {
+    const { io, err } = captured();
+    expect(await runCli(["local", "--json"], io)).toBe(2);
+    expect(err()).toContain("no files given");
+  });
+
+  it("exits with code 2 when there is no --keep run to resume", async () => {
+    const { io, err } = captured();
+    const stateDir = mkdtempSync(path.join(tmpdir(), "cli-state-"));
+    expect(await runCli(["local", "--resume", csv], io, { stateDir })).toBe(2);
+    expect(err()).toContain("nothing to resume");
+  });
+});
