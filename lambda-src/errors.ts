@@ -1,0 +1,154 @@
+/** A required environment variable is not set (read once at cold start). */
+export class MissingEnvironmentVariableError extends Error {
+  public readonly variable: string;
+  constructor(variable: string) {
+    super(`Environment variable ${variable} is not set; the stack sets it on the function, so set it when running the handler elsewhere.`);
+    this.name = "MissingEnvironmentVariableError";
+    this.variable = variable;
+  }
+}
+
+/** An environment variable is set to a value the function can't use. */
+export class InvalidEnvironmentVariableError extends Error {
+  public readonly variable: string;
+  constructor(variable: string, value: string, expected: string) {
+    super(`Environment variable ${variable} is "${value}"; set it to ${expected}.`);
+    this.name = "InvalidEnvironmentVariableError";
+    this.variable = variable;
+  }
+}
+
+/**
+ * A problem with the file itself that no retry can fix: the file ends FAILED with this message as
+ * its one-sentence `FailureReason`, and the invocation returns normally.
+ */
+export class FileRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FileRejectedError";
+  }
+}
+
+/** The key's extension names no supported format. */
+export class UnsupportedFormatError extends FileRejectedError {
+  constructor(key: string) {
+    super(`The file name "${key}" has no supported extension; use .csv, .json, .ndjson, .jsonl or .xml.`);
+    this.name = "UnsupportedFormatError";
+  }
+}
+
+/** The key is not under the incoming prefix, so there is no output key for it. */
+export class UnexpectedKeyError extends FileRejectedError {
+  constructor(key: string, prefix: string) {
+    super(`The key "${key}" is not under "${prefix}"; upload order files under "${prefix}".`);
+    this.name = "UnexpectedKeyError";
+  }
+}
+
+/** The file is larger than the configured maximum. */
+export class FileTooLargeError extends FileRejectedError {
+  constructor(sizeBytes: number, maxBytes: number) {
+    super(`The file has ${sizeBytes} bytes, more than the limit of ${maxBytes}; split it into smaller files.`);
+    this.name = "FileTooLargeError";
+  }
+}
+
+/** The file has no content (or only a byte-order mark and whitespace). */
+export class EmptyFileError extends FileRejectedError {
+  constructor() {
+    super("The file is empty; upload a file that contains orders.");
+    this.name = "EmptyFileError";
+  }
+}
+
+/** The bytes are not UTF-8. */
+export class InvalidEncodingError extends FileRejectedError {
+  constructor(byteOffset: number) {
+    super(`The file is not valid UTF-8 (near byte ${byteOffset}); save it as UTF-8.`);
+    this.name = "InvalidEncodingError";
+  }
+}
+
+/** The file's structure is broken (truncated JSON, malformed XML, wrong top-level shape). */
+export class MalformedFileError extends FileRejectedError {
+  constructor(format: string, detail: string) {
+    super(`The ${format} is malformed: ${detail}.`);
+    this.name = "MalformedFileError";
+  }
+}
+
+/** The CSV header lacks required columns. */
+export class MissingColumnError extends FileRejectedError {
+  public readonly columns: readonly string[];
+  constructor(columns: readonly string[]) {
+    super(`The CSV header has no ${columns.join(", ")} column${columns.length > 1 ? "s" : ""}; add ${columns.length > 1 ? "them" : "it"} to the first row.`);
+    this.name = "MissingColumnError";
+    this.columns = columns;
+  }
+}
+
+/** The XML declares a DOCTYPE or an entity, which is refused before anything is expanded. */
+export class RefusedXmlError extends FileRejectedError {
+  constructor(construct: string, line: number) {
+    super(`The XML contains a ${construct} on line ${line}, which is refused (no DTDs or entities); remove it.`);
+    this.name = "RefusedXmlError";
+  }
+}
+
+/** The file contains no orders at all, or none of them is valid. */
+export class NoValidOrdersError extends FileRejectedError {
+  constructor(total: number) {
+    super(
+      total === 0
+        ? "The file contains no orders; add at least one order."
+        : `None of the ${total} order${total > 1 ? "s" : ""} in the file is valid; fix the problems listed in Errors and upload it again.`,
+    );
+    this.name = "NoValidOrdersError";
+  }
+}
+
+/** Processing was stopped before the function's timeout would have killed it. */
+export class ProcessingTimeoutError extends FileRejectedError {
+  constructor(elapsedMs: number) {
+    super(`Processing stopped after ${Math.round(elapsedMs / 1000)} s, before the function's timeout; split the file into smaller files.`);
+    this.name = "ProcessingTimeoutError";
+  }
+}
+
+/** The object was deleted (or the version is gone) before it could be read. */
+export class ObjectGoneError extends FileRejectedError {
+  constructor(key: string) {
+    super(`The object "${key}" no longer exists; upload it again.`);
+    this.name = "ObjectGoneError";
+  }
+}
+
+/**
+ * An event for a bucket this function does not serve. No metadata item can describe it (the table
+ * belongs to the configured bucket), so the invocation fails and the event lands in the on-failure
+ * destination, where a person sees the misconfigured notification.
+ */
+export class ForeignBucketError extends Error {
+  constructor(bucket: string, expected: string) {
+    super(`Received an event for bucket "${bucket}", but this function serves only "${expected}"; remove that bucket's notification or deploy a pipeline for it.`);
+    this.name = "ForeignBucketError";
+  }
+}
+
+/** Records could not start because too little time was left; throwing lets Lambda retry them. */
+export class TimeBudgetExhaustedError extends Error {
+  constructor(keys: readonly string[]) {
+    super(`Not enough time left to start ${keys.join(", ")}; Lambda retries the event and finished files are skipped as duplicates.`);
+    this.name = "TimeBudgetExhaustedError";
+  }
+}
+
+/** Several records failed transiently; each error is kept so the logs show all of them. */
+export class RecordsFailedError extends Error {
+  public readonly errors: readonly unknown[];
+  constructor(errors: readonly unknown[]) {
+    super(`${errors.length} record(s) failed with transient errors; Lambda retries the event: ${errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ")}`);
+    this.name = "RecordsFailedError";
+    this.errors = errors;
+  }
+}

@@ -1,0 +1,20 @@
+/** Limits from the contract (`contracts.md`) and the item-size budget; one place so tests and docs agree. */
+export const LIMITS = {
+  /** Longest `orderId`, `customerId` or `sku`, in characters. */
+  maxIdLength: 64,
+  /** Fewest and most line items per order. */
+  minItems: 1,
+  maxItems: 1000,
+  /** Largest `quantity`. */
+  maxQuantity: 1_000_000,
+  /** Errors kept in the metadata item; the rest only set `ErrorsTruncated`. */
+  maxErrorsKept: 50,
+  /** Outcomes kept in `History`. */
+  maxHistory: 20,
+  /** Longest error message or failure reason kept, so 50 errors stay far below DynamoDB's 400 KB item limit. */
+  maxMessageLength: 300,
+  /** Time kept back from the function's timeout to abort the upload, record FAILED and publish. */
+  timeoutReserveMs: 10_000,
+  /** Orders between two checks of the deadline while parsing. */
+  deadlineCheckEvery: 512,
+} as const;
