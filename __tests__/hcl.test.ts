@@ -1,0 +1,53 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parseSynth, synthStack } from "./helpers/stack";
+
+const ROOT = path.resolve(__dirname, "..");
+const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+
+/** Every `resource "type" "name"` and `data "type" "name"` block of an HCL file, as Terraform addresses. */
+function hclAddresses(hcl: string): string[] {
+  return [...hcl.matchAll(/^(resource|data) "([^"]+)" "([^"]+)"/gm)].map(([, kind, type, name]) => (kind === "data" ? `data.${type}.${name}` : `${type}.${name}`)).sort();
+}
+
+function jsonAddresses(stage: string): string[] {
+  const json = parseSynth(synthStack(stage));
+  return [
+    ...Object.entries(json.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
+    ...Object.entries(json.data ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
+  ].sort();
+}
+
+/** This process's environment without state or stage overrides, so the CLI synthesizes the committed config. */
+function committedConfigEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_STATE_|PIPELINE_)/.test(name)));
+}
+
+// SLOW (~7-10 s): runs the real cdktf CLI once, the way `npm run synth:hcl` does. Kept to this one
+// test because HCL is the team's way off cdktf (archived by HashiCorp in December 2025).
+describe("cdktf synth --hcl (slow: runs the cdktf CLI)", () => {
+  let outdir: string;
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(tmpdir(), "hcl-synth-"));
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("writes every stack as HCL with the same resources and data sources as the JSON synth, offline", () => {
+    const result = spawnSync(CDKTF, ["synth", "--hcl", "--output", outdir], {
+      cwd: ROOT,
+      env: { ...committedConfigEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
+      encoding: "utf8",
+      timeout: 110_000,
+    });
+    expect({ status: result.status, output: result.status === 0 ? "" : `${result.stdout}\n${result.stderr}` }).toEqual({ status: 0, output: "" });
+    for (const stage of ["dev", "prod"]) {
+      const file = path.join(outdir, "stacks", `pipeline-${stage}`, "cdk.tf");
+      expect(existsSync(file)).toBe(true);
+      const hcl = readFileSync(file, "utf8");
+      expect(hcl).toContain(`backend "local" {\n    path = "../../../terraform.pipeline-${stage}.tfstate"`);
+      expect(hclAddresses(hcl)).toEqual(jsonAddresses(stage));
+    }
+  }, 120_000);
+});
