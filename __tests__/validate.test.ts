@@ -63,7 +63,7 @@ describe("validateStacks", () => {
     expect(calls).toHaveLength(1);
     expect(report.exitCode).toBe(0);
     expect(formatReport(report)).toBe(
-      "pipeline-dev: skipped terraform validate: no `terraform` on PATH\npipeline-prod: skipped terraform validate: no `terraform` on PATH",
+      "pipeline-dev: skipped terraform validate: no terraform binary on PATH\npipeline-prod: skipped terraform validate: no terraform binary on PATH",
     );
   });
 

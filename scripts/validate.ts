@@ -67,7 +67,7 @@ export function validateStacks(stacksDir: string, run: RunCommand = runCommand):
     .sort();
   const version = run("terraform", ["version"], stacksDir);
   if (version.missing || version.status !== 0) {
-    const reason = version.missing ? "no `terraform` on PATH" : `\`terraform version\` failed: ${firstError(version.stderr || version.stdout)}`;
+    const reason = version.missing ? "no terraform binary on PATH" : `\`terraform version\` failed: ${firstError(version.stderr || version.stdout)}`;
     return { outcomes: stacks.map((stack) => ({ stack, status: "skipped", reason })), exitCode: 0 };
   }
   const outcomes: StackOutcome[] = [];
