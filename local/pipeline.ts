@@ -108,6 +108,8 @@ export class LocalPipeline {
   public readonly prefix: string;
   /** The metadata table. */
   public readonly table: TablePlan;
+  /** Local state directory. */
+  public readonly stateDir: string;
   /** The on-failure file. */
   public readonly failedEventsFile: string;
   /** The function's log file. */
@@ -136,6 +138,7 @@ export class LocalPipeline {
     this.bucket = trigger.bucket;
     this.prefix = trigger.filterPrefix;
     this.table = plan.tables.find((t) => t.name === plan.function.environment[ENV.tableName]) ?? plan.tables[0];
+    this.stateDir = options.stateDir;
     this.failedEventsFile = path.join(options.stateDir, STATE_FILES.failedEvents);
     this.functionLogFile = path.join(options.stateDir, STATE_FILES.functionLog);
     this.snsEndpoint = sns.endpoint;

@@ -5,6 +5,9 @@ import * as path from "node:path";
 import { LocalPipeline, type LocalPipelineOptions, type MetadataItem } from "../../local/pipeline";
 import { buildStack } from "./stack";
 
+// The runner's own SDK clients would print Node 20's end-of-support notice in every test file.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
 let synthesized: string | undefined;
 
 /** The dev stack synthesized once per test file with its packaged bundle (`Testing.fullSynth`). */
@@ -23,10 +26,11 @@ export async function startDevPipeline(options: Partial<LocalPipelineOptions> = 
   return LocalPipeline.start({ stackDir: devStackDir(), stateDir: tempStateDir(), retryBaseDelayMs: 20, ...options });
 }
 
-/** Stops a pipeline and removes its state. */
-export async function stopPipeline(pipeline: LocalPipeline | undefined, stateDir?: string): Promise<void> {
-  await pipeline?.stop();
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+/** Stops a pipeline and removes its state directory. */
+export async function stopPipeline(pipeline: LocalPipeline | undefined): Promise<void> {
+  if (!pipeline) return;
+  await pipeline.stop();
+  rmSync(pipeline.stateDir, { recursive: true, force: true });
 }
 
 /** What a test expects of one file's final metadata item. */

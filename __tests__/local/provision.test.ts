@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import { FUNCTION_ENV_NAMES } from "../../lambda-src/env";
-import { LocalPlanError, matchesEventPattern, planLocalStack, type SynthesizedStack, triggerMatches } from "../../local/provision";
+import { LocalPlanError, matchesEventPattern, planLocalStack, triggerMatches } from "../../local/provision";
 import { synthStack } from "../helpers/stack";
 
 const STACK_DIR = "/tmp/stack";
-const synthesized = (): SynthesizedStack & Record<string, any> => JSON.parse(synthStack("dev"));
+/** Synthesized JSON, navigated and edited freely by the tests. */
+type Json = ReturnType<typeof JSON.parse>;
+const synthesized = (): Json => JSON.parse(synthStack("dev"));
 
 describe("planLocalStack", () => {
   const json = synthesized();

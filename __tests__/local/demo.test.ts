@@ -1,0 +1,95 @@
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { rmSync } from "node:fs";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { runCli, sampleFiles } from "../../local/cli";
+import { contractProblems, devStackDir, type ExpectedRecord, startDevPipeline, stopPipeline, tempStateDir } from "../helpers/local-pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+
+/** What each file in samples/ must end as (see the comments in each sample and contracts.md). */
+const EXPECTED: Readonly<Record<string, ExpectedRecord>> = {
+  "orders.csv": { status: "SUCCEEDED", format: "csv", valid: 40, rejected: 0 },
+  "orders.json": { status: "SUCCEEDED", format: "json", valid: 36, rejected: 0 },
+  "orders.ndjson": { status: "SUCCEEDED", format: "ndjson", valid: 32, rejected: 0 },
+  "orders.xml": { status: "SUCCEEDED", format: "xml", valid: 30, rejected: 0 },
+  // 30 orders, 6 of them invalid (quantity 0, currency EURO, date 2025-13-45, price 12.345, empty customer, repeated id) + 1 line that is not JSON.
+  "orders-bad-rows.ndjson": { status: "PARTIAL", format: "ndjson", valid: 24, rejected: 7 },
+  // Fails midway: the orders parsed before the cut may be counted, but no output is written.
+  "orders-truncated.json": { status: "FAILED", format: "json" },
+  "orders-doctype.xml": { status: "FAILED", format: "xml", valid: 0 },
+  "orders-missing-column.csv": { status: "FAILED", format: "csv", valid: 0 },
+  "orders.txt": { status: "FAILED", format: "unknown", valid: 0 },
+};
+
+const SAMPLES = sampleFiles();
+const BUCKET = "order-pipeline-dev-upload-local";
+
+function captured() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const read = (s: PassThrough) => () => (s.read() as Buffer | null)?.toString() ?? "";
+  return { io: { stdout, stderr }, out: read(stdout), err: read(stderr) };
+}
+
+/** Exact total of an output order in minor units, recomputed from its items. */
+function cents(price: string): bigint {
+  const [whole, fraction = ""] = price.split(".");
+  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, "0"));
+}
+
+describe("npm run demo", () => {
+  const stateDirs = [tempStateDir(), tempStateDir()];
+  afterAll(() => stateDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("covers every sample file with an expectation", () => {
+    expect(SAMPLES.map((f) => path.basename(f)).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it("prints one contract-conforming metadata item per sample file, in order, as JSON", async () => {
+    const { io, out, err } = captured();
+    const code = await runCli(["demo", "--json", "--no-synth"], io, { stackDir: devStackDir(), stateDir: stateDirs[0], retryBaseDelayMs: 20 });
+    expect({ code, err: code === 0 ? "" : err() }).toEqual({ code: 0, err: "" });
+    const items = JSON.parse(out()) as Record<string, unknown>[];
+    expect(items.map((i) => i?.FileName)).toEqual(SAMPLES.map((f) => `incoming/${path.basename(f)}`));
+    const problems = SAMPLES.flatMap((file, i) => contractProblems(items[i], `incoming/${path.basename(file)}`, BUCKET, EXPECTED[path.basename(file)]));
+    expect(problems).toEqual([]);
+  });
+
+  it("prints the table: one row per file with status, format, counts, output key and first error", async () => {
+    const { io, out } = captured();
+    const code = await runCli(["demo", "--no-synth"], io, { stackDir: devStackDir(), stateDir: stateDirs[1], retryBaseDelayMs: 20 });
+    expect(code).toBe(0);
+    const lines = out().split("\n");
+    expect(lines[0]).toMatch(/^FILE\s+STATUS\s+FORMAT\s+VALID\/REJECTED\s+DURATION\s+OUTPUT KEY\s+FIRST ERROR$/);
+    for (const [name, expected] of Object.entries(EXPECTED)) {
+      const row = lines.find((l) => l.startsWith(`${name} `));
+      expect(row).toMatch(new RegExp(`^${name.replace(/\./g, "\\.")}\\s+${expected.status}\\s+${expected.format}\\s`));
+    }
+  });
+});
+
+describe("the demo's output objects", () => {
+  let pipeline: LocalPipeline | undefined;
+  afterAll(() => stopPipeline(pipeline));
+
+  it("hold one NDJSON line per valid order, with exact totals and the source line", async () => {
+    pipeline = await startDevPipeline();
+    const files = SAMPLES.filter((f) => /orders(-bad-rows)?\.(csv|ndjson)$/.test(f));
+    await Promise.all(files.map((f) => pipeline!.uploadFile(f)));
+    await pipeline.idle();
+    for (const file of files) {
+      const key = `incoming/${path.basename(file)}`;
+      const item = await pipeline.record(key);
+      const out = await pipeline.s3.send(new GetObjectCommand({ Bucket: pipeline.bucket, Key: String(item?.OutputKey) }));
+      const orders = (await out.Body!.transformToString()).trim().split("\n").map((l) => JSON.parse(l));
+      expect(orders).toHaveLength(Number(item?.OrdersValid));
+      for (const order of orders) {
+        const sum = order.items.reduce((acc: bigint, it: { quantity: number; unitPrice: string }) => acc + BigInt(it.quantity) * cents(it.unitPrice), 0n);
+        expect(cents(order.total)).toBe(sum);
+        expect(order.total).toMatch(/^\d+\.\d{2}$/);
+        expect(order.orderDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        expect(order.source).toEqual({ file: key, line: expect.any(Number) });
+      }
+    }
+  });
+});
