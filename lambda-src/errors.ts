@@ -1,10 +1,10 @@
-/** A required environment variable is not set (read once at cold start). */
+/** Required environment variables are not set (they are read once, at cold start). */
 export class MissingEnvironmentVariableError extends Error {
-  public readonly variable: string;
-  constructor(variable: string) {
-    super(`Environment variable ${variable} is not set; the stack sets it on the function, so set it when running the handler elsewhere.`);
+  public readonly variables: readonly string[];
+  constructor(variables: readonly string[]) {
+    super(`Environment variable${variables.length > 1 ? "s" : ""} ${variables.join(", ")} ${variables.length > 1 ? "are" : "is"} not set; the stack sets them on the function, so set them when running the handler elsewhere.`);
     this.name = "MissingEnvironmentVariableError";
-    this.variable = variable;
+    this.variables = variables;
   }
 }
 

@@ -1,0 +1,48 @@
+import type { Context, S3Event } from "aws-lambda";
+import { dynamo, s3, sns } from "./clients";
+import { loadConfig } from "./config";
+import { RecordsFailedError, TimeBudgetExhaustedError } from "./errors";
+import { decodeEventKey } from "./keys";
+import { LIMITS } from "./limits";
+import { MetadataStore } from "./metadata-store";
+import { logger, metrics } from "./observability";
+import { processRecord } from "./process-file";
+
+// Read once per container: a missing variable fails the cold start and names itself.
+const config = loadConfig();
+const store = new MetadataStore(dynamo, config.tableName);
+const RECORD_KEYS = ["s3Key", "bucket", "sequencer"];
+
+/**
+ * Lambda entry point for S3 `ObjectCreated` events. Routes each record to `processRecord` on its
+ * own, so one bad file never hides another's outcome; file problems end as FAILED items inside it.
+ * Transient errors of any record are thrown after all records had their turn, so Lambda retries
+ * the event (finished records are then skipped as duplicates).
+ */
+export async function handler(event: S3Event, context: Context): Promise<void> {
+  logger.addContext(context);
+  const errors: unknown[] = [];
+  const deferred: string[] = [];
+  try {
+    for (const record of event.Records ?? []) {
+      if (context.getRemainingTimeInMillis() <= LIMITS.timeoutReserveMs) {
+        deferred.push(decodeEventKey(record.s3?.object?.key ?? ""));
+        continue;
+      }
+      try {
+        const outcome = await processRecord(record, { config, s3, sns, store, logger, metrics, remainingMs: () => context.getRemainingTimeInMillis() });
+        logger.debug("Record done", { outcome });
+      } catch (error) {
+        logger.error("Record failed; the event will be retried", { s3Key: decodeEventKey(record.s3?.object?.key ?? ""), error: error as Error });
+        errors.push(error);
+      } finally {
+        logger.removeKeys(RECORD_KEYS);
+      }
+    }
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+  if (deferred.length > 0) errors.push(new TimeBudgetExhaustedError(deferred));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new RecordsFailedError(errors);
+}

@@ -1,0 +1,179 @@
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { S3EventRecord } from "aws-lambda";
+import { Readable } from "node:stream";
+import type { ProcessorConfig } from "./config";
+import { decideDelivery } from "./delivery";
+import { METRIC } from "./env";
+import { FileRejectedError, FileTooLargeError, ForeignBucketError, ObjectGoneError, ProcessingTimeoutError, UnexpectedKeyError, UnsupportedFormatError } from "./errors";
+import { formatOfKey, isUnderPrefix, outputKeyFor } from "./keys";
+import { LIMITS } from "./limits";
+import { appendHistory, errorEntries, type FinalFields, type MetadataItem, processingItem } from "./metadata-item";
+import type { MetadataStore } from "./metadata-store";
+import { deleteOutput, OrderOutput } from "./output";
+import { processOrders } from "./pipeline";
+import { objectEvent, type ObjectEvent } from "./s3-record";
+import { statusMessage } from "./status-message";
+import { OrderTally } from "./tally";
+import type { ReadProgress } from "./text";
+import { FILE_STATUS, FORMAT, type FinalStatus, type Format } from "./types";
+
+/** The collaborators of `processRecord`; the handler passes the container's singletons. */
+export interface ProcessorDeps {
+  readonly config: ProcessorConfig;
+  readonly s3: S3Client;
+  readonly sns: SNSClient;
+  readonly store: MetadataStore;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Milliseconds left before Lambda's timeout (`context.getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+}
+
+/** How a record ended, for the handler's log. */
+export type RecordOutcome = FinalStatus | "IGNORED_OLDER" | "REPUBLISHED" | "SUPERSEDED";
+
+const STATUS_METRIC: Readonly<Record<FinalStatus, string>> = {
+  SUCCEEDED: METRIC.filesSucceeded,
+  PARTIAL: METRIC.filesPartial,
+  FAILED: METRIC.filesFailed,
+};
+const START_ATTEMPTS = 3;
+
+function isObjectGone(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === "NoSuchKey" || error.name === "NoSuchVersion" || status === 404;
+}
+
+/**
+ * Processes one S3 record end to end: decide by sequencer, record PROCESSING, stream the object
+ * through the pipeline into the output, record the final status, publish it. A file problem ends
+ * FAILED and returns; anything else (throttling, network, 5xx) is thrown with the item left
+ * PROCESSING, so Lambda's retry picks it up again as the next attempt.
+ */
+export async function processRecord(record: S3EventRecord, deps: ProcessorDeps): Promise<RecordOutcome> {
+  const { config, logger } = deps;
+  const event = objectEvent(record);
+  if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
+  logger.appendKeys({ s3Key: event.key, bucket: event.bucket, sequencer: event.sequencer });
+
+  for (let round = 0; round < START_ATTEMPTS; round++) {
+    const recorded = await deps.store.get(event.key);
+    const delivery = decideDelivery(recorded, event.sequencer);
+    if (delivery.action === "ignore") {
+      logger.info("Ignoring an older event: a newer version of this key is already recorded", { recordedSequencer: delivery.recordedSequencer });
+      return "IGNORED_OLDER";
+    }
+    if (delivery.action === "republish") {
+      logger.info("Already finished for this sequencer; publishing its status again", { status: delivery.item.Status });
+      await settle(delivery.item, deps);
+      return "REPUBLISHED";
+    }
+    const format = formatOfKey(event.key);
+    const started = processingItem(event, format, new Date().toISOString(), delivery.attempts, recorded?.History ?? []);
+    if (!(await deps.store.start(started, recorded))) continue;
+    logger.info("Processing started", { format, attempts: started.Attempts, sizeBytes: event.sizeBytes });
+    const outputKey = outputKeyFor(event.key, config.incomingPrefix, config.outputPrefix);
+    // A newer version replaces the old output: it must not stay visible while this one is PROCESSING.
+    if (recorded?.OutputKey !== undefined) await deleteOutput(deps.s3, config.bucketName, recorded.OutputKey);
+    return run(event, format, started, outputKey, deps);
+  }
+  logger.warn("Another invocation kept changing this file's item; leaving it to that invocation");
+  return "SUPERSEDED";
+}
+
+async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, deps: ProcessorDeps): Promise<RecordOutcome> {
+  const { config, logger } = deps;
+  const startedMs = Date.now();
+  const tally = new OrderTally();
+  const progress: ReadProgress = { bytes: 0 };
+  const output = new OrderOutput(deps.s3, config.bucketName, outputKey);
+  let failure: FileRejectedError | undefined;
+  let timedOut: ProcessingTimeoutError | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
+    if (format === FORMAT.unknown) throw new UnsupportedFormatError(event.key);
+    if (event.sizeBytes > config.maxFileBytes) throw new FileTooLargeError(event.sizeBytes, config.maxFileBytes);
+    const budgetMs = deps.remainingMs() - LIMITS.timeoutReserveMs;
+    const body = await getBody(deps.s3, config.bucketName, event);
+    timer = setTimeout(() => {
+      // Stops reads and writes alike, wherever the pipeline is waiting.
+      timedOut = new ProcessingTimeoutError(Date.now() - startedMs);
+      body.destroy(timedOut);
+      output.interrupt(timedOut);
+    }, Math.max(0, budgetMs));
+    await processOrders({ body, format, fileName: event.key, maxBytes: config.maxFileBytes, sink: output, tally, progress, deadline: startedMs + budgetMs });
+    await output.complete();
+  } catch (error) {
+    await output.abandon();
+    const cause = timedOut ?? error;
+    if (!(cause instanceof FileRejectedError)) throw cause;
+    failure = cause;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const status = failure === undefined ? tally.status() : FILE_STATUS.failed;
+  const completedAt = new Date();
+  const fields: FinalFields = {
+    Status: status,
+    CompletedAt: completedAt.toISOString(),
+    DurationMs: completedAt.getTime() - startedMs,
+    OrdersTotal: tally.total,
+    OrdersValid: tally.valid,
+    OrdersRejected: tally.rejected,
+    Errors: errorEntries(tally.errors),
+    ErrorsTruncated: tally.errorsTruncated,
+    ...(failure !== undefined ? { FailureReason: failure.message } : { OutputKey: outputKey }),
+    History: appendHistory(started.History ?? [], {
+      ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}),
+      Sequencer: event.sequencer,
+      Status: status,
+      OrdersValid: tally.valid,
+      OrdersRejected: tally.rejected,
+      CompletedAt: completedAt.toISOString(),
+    }),
+  };
+  const final = await deps.store.finish(started, fields);
+  if (final === undefined) {
+    logger.warn("A newer attempt or version took over this file while it was processed; its outcome stands");
+    return "SUPERSEDED";
+  }
+  const log = status === FILE_STATUS.failed ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log("Processing finished", { status, ordersValid: tally.valid, ordersRejected: tally.rejected, bytesRead: progress.bytes, durationMs: fields.DurationMs, failureReason: fields.FailureReason });
+  const { metrics } = deps;
+  metrics.addMetric(STATUS_METRIC[status], MetricUnit.Count, 1);
+  metrics.addMetric(METRIC.ordersValid, MetricUnit.Count, tally.valid);
+  metrics.addMetric(METRIC.ordersRejected, MetricUnit.Count, tally.rejected);
+  metrics.addMetric(METRIC.bytesRead, MetricUnit.Bytes, progress.bytes);
+  metrics.addMetric(METRIC.processingMs, MetricUnit.Milliseconds, fields.DurationMs);
+  await settle(final, deps);
+  return status;
+}
+
+/**
+ * Makes the outside world match a final item: a FAILED file has no output (this also removes
+ * output left by an earlier version or an interrupted attempt), and the status is published. Run
+ * again on a repeated delivery, so a failed publish or delete is retried.
+ */
+async function settle(item: MetadataItem, deps: ProcessorDeps): Promise<void> {
+  if (item.Status === FILE_STATUS.failed && isUnderPrefix(item.FileName, deps.config.incomingPrefix)) {
+    await deleteOutput(deps.s3, deps.config.bucketName, outputKeyFor(item.FileName, deps.config.incomingPrefix, deps.config.outputPrefix));
+  }
+  await deps.sns.send(new PublishCommand(statusMessage(item, deps.config.statusTopicArn)));
+}
+
+async function getBody(s3: S3Client, bucket: string, event: ObjectEvent): Promise<Readable> {
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: event.key, ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}) }));
+    if (!(response.Body instanceof Readable)) throw new Error(`GetObject returned no readable body for ${event.key}`);
+    return response.Body;
+  } catch (error) {
+    if (isObjectGone(error)) throw new ObjectGoneError(event.key);
+    throw error;
+  }
+}
