@@ -85,7 +85,7 @@ const PIPELINE_PROD_ADDRESSES = [
   "aws_s3_bucket_versioning.upload",
   "aws_sns_topic.status",
   "aws_sns_topic_policy.status",
-  "aws_sns_topic_subscription.status_email_0",
+  "aws_sns_topic_subscription.status_email_oncall_example_com",
   "aws_sqs_queue.failed_events",
   "aws_sqs_queue_policy.failed_events",
   "data.archive_file.processor",

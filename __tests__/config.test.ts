@@ -238,6 +238,12 @@ describe("resolveConfig", () => {
       ]);
     });
 
+    it("fails when an override names no setting, so a typo is not ignored in silence", () => {
+      expect(problemsOf(committed, { PIPELINE_DEV_MEMORY_MB: "1024" })).toEqual([
+        expect.stringMatching(/^PIPELINE_DEV_MEMORY_MB: unknown setting; overrides for stage dev are .*PIPELINE_DEV_MEMORY_MIB/),
+      ]);
+    });
+
     it("overrides strings such as the region", () => {
       expect(stage(committed, "dev", { PIPELINE_DEV_REGION: "us-east-1" }).region).toBe("us-east-1");
       expect(problemsOf(committed, { PIPELINE_DEV_REGION: "moon" })).toEqual([expect.stringMatching(/^stages\.dev\.region: "moon"/)]);

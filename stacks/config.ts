@@ -181,6 +181,14 @@ function applyOverrides(
   env: NodeJS.ProcessEnv,
   problems: string[],
 ): void {
+  // A mistyped override would otherwise be ignored in silence, and the stage deployed without it.
+  const known = new Set(Object.keys(FIELDS).map((key) => envName(stage, key)));
+  const prefix = `PIPELINE_${stage.toUpperCase()}_`;
+  for (const name of Object.keys(env)) {
+    if (name.startsWith(prefix) && !known.has(name)) {
+      problems.push(`${name}: unknown setting; overrides for stage ${stage} are ${[...known].join(", ")}`);
+    }
+  }
   for (const [key, kind] of Object.entries(FIELDS)) {
     const name = envName(stage, key);
     const value = env[name];

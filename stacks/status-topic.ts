@@ -74,14 +74,17 @@ export class StatusTopic extends Construct {
     policy.overrideLogicalId(`${id}_topic_policy`);
     new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: policy.json }).overrideLogicalId(id);
 
-    (props.emails ?? []).forEach((email, index) => {
-      new SnsTopicSubscription(this, `email-${index}`, {
+    // Keyed by address, not position: reordering the list must not recreate subscriptions
+    // (each new one needs the recipient to confirm again).
+    for (const email of new Set(props.emails ?? [])) {
+      const key = email.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+      new SnsTopicSubscription(this, `email-${key}`, {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: email,
         filterPolicyScope: "MessageAttributes",
         filterPolicy: JSON.stringify(ON_CALL_FILTER_POLICY),
-      }).overrideLogicalId(`${id}_email_${index}`);
-    });
+      }).overrideLogicalId(`${id}_email_${key}`);
+    }
   }
 }
