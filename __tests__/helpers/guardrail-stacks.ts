@@ -8,7 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { Testing, TerraformStack } from "cdktf";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FUNCTION_ENV_NAMES } from "../../lambda-src/env";
@@ -102,7 +102,9 @@ export function terraformJson(stack: TerraformStack): TerraformJson {
 
 /** A directory holding one module file, standing in for a bundle. */
 export function bundleWith(file: string, source: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "bundle-"));
+  // A directory inside a fresh one, so the exports cache written beside it stays in the temp dir too.
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "bundle-")), "bundle");
+  mkdirSync(dir);
   writeFileSync(path.join(dir, file), source);
   return dir;
 }
