@@ -50,7 +50,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `maximum_event_age_in_seconds`), and then written to the on-failure file with its error.
  */
 export class AsyncInvocations {
-  private readonly inFlight = new Set<Promise<DeliveryOutcome>>();
+  private readonly inFlight = new Map<Promise<DeliveryOutcome>, unknown>();
   private settledCount = 0;
   private failedCount = 0;
 
@@ -62,13 +62,18 @@ export class AsyncInvocations {
       this.inFlight.delete(delivery);
       this.settledCount += 1;
     });
-    this.inFlight.add(delivery);
+    this.inFlight.set(delivery, event);
     return delivery;
   }
 
   /** Resolves once no event is queued, running or waiting for a retry. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.keys()]);
+  }
+
+  /** The events queued, running or waiting for a retry. */
+  pendingEvents(): unknown[] {
+    return [...this.inFlight.values()];
   }
 
   /** Events delivered so far: settled, still in flight, and sent to the on-failure file. */

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { type CliArgs, parseArgs, USAGE, UsageError } from "./args";
-import { LocalPipeline, STATE_FILES } from "./pipeline";
+import type { S3Event } from "aws-lambda";
+import { decodeEventKey, LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
 import { type FileOutcome, renderTable } from "./table";
 
@@ -109,9 +110,15 @@ function progress(io: CliIo, pipeline: LocalPipeline, total: number): () => void
   if (!io.stderr.isTTY) return () => undefined;
   const started = Date.now();
   const timer = setInterval(() => {
-    const { settled, inFlight, failed } = pipeline.invocations.counts;
+    const { settled, failed } = pipeline.invocations.counts;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    io.stderr.write(`\r\x1b[Kprocessing: ${Math.min(settled, total)}/${total} files done, ${inFlight} running${failed ? `, ${failed} to on-failure` : ""} (${seconds} s)`);
+    const running = (pipeline.invocations.pendingEvents() as S3Event[])
+      .map((e) => e.Records?.[0]?.s3.object)
+      .filter((o) => o !== undefined)
+      .sort((a, b) => (b.size ?? 0) - (a.size ?? 0))
+      .map((o) => `${path.basename(decodeEventKey(o.key))} (${((o.size ?? 0) / 1e6).toFixed(1)} MB)`);
+    const now = running.length ? `; running ${running.slice(0, 2).join(", ")}${running.length > 2 ? ` +${running.length - 2}` : ""}` : "";
+    io.stderr.write(`\r\x1b[Kprocessing: ${Math.min(settled, total)}/${total} files done${failed ? `, ${failed} to on-failure` : ""}${now} (${seconds} s)`);
   }, 250);
   return () => {
     clearInterval(timer);
@@ -147,7 +154,7 @@ async function outcomesOf(pipeline: LocalPipeline, keys: readonly string[]): Pro
     keys.map(async (key) => {
       const item = await pipeline.record(key);
       const failure = failures
-        .filter((f) => (f.requestPayload as { Records?: { s3: { object: { key: string } } }[] }).Records?.some((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")) === key))
+        .filter((f) => (f.requestPayload as { Records?: { s3: { object: { key: string } } }[] }).Records?.some((r) => decodeEventKey(r.s3.object.key) === key))
         .pop();
       return { key, item, failure };
     }),

@@ -1,6 +1,6 @@
 import type { LocalPipeline } from "../../local/pipeline";
 import { startDevPipeline, stopPipeline } from "../helpers/local-pipeline";
-import { renderOrders, validOrders } from "../helpers/order-files";
+import { orderFileText, someValidOrders } from "../helpers/local-orders";
 
 describe("DynamoDB unavailable mid-run", () => {
   let pipeline: LocalPipeline;
@@ -12,13 +12,13 @@ describe("DynamoDB unavailable mid-run", () => {
 
   it("retries the failing invocation, sends it to the on-failure file, and a replay after restart completes the record", async () => {
     // Prepare: one file goes through while DynamoDB is up.
-    await pipeline.put("incoming/before.csv", renderOrders("csv", validOrders("OK", 2)));
+    await pipeline.put("incoming/before.csv", orderFileText("csv", someValidOrders("OK", 2)));
     await pipeline.idle();
     expect(await pipeline.record("incoming/before.csv")).toMatchObject({ Status: "SUCCEEDED" });
 
     // Act: DynamoDB goes away, a file arrives.
     await pipeline.services.stopDynamo();
-    const write = await pipeline.put("incoming/during outage.json", renderOrders("json", validOrders("OUT", 3)));
+    const write = await pipeline.put("incoming/during outage.json", orderFileText("json", someValidOrders("OUT", 3)));
     await pipeline.idle();
 
     // Assess: thrown, retried up to the synthesized count, then on the on-failure file with the error.

@@ -1,10 +1,10 @@
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { LocalPipeline } from "../../local/pipeline";
 import { contractProblems, startDevPipeline, stopPipeline } from "../helpers/local-pipeline";
-import { invalidOrder, type OrderFormat, renderOrders, validOrders } from "../helpers/order-files";
+import { anInvalidOrder, type LocalOrderFormat, orderFileText, someValidOrders } from "../helpers/local-orders";
 
 const FILES = 200;
-const FORMATS: readonly OrderFormat[] = ["csv", "json", "ndjson", "xml"];
+const FORMATS: readonly LocalOrderFormat[] = ["csv", "json", "ndjson", "xml"];
 
 describe("the local pipeline under load", () => {
   let pipeline: LocalPipeline | undefined;
@@ -17,8 +17,8 @@ describe("the local pipeline under load", () => {
       const format = FORMATS[i % FORMATS.length];
       const valid = 1 + (i % 5);
       const rejected = i % 3 === 0 ? 1 : 0;
-      const orders = [...validOrders(`L${i}`, valid), ...(rejected ? [invalidOrder(`L${i}-bad`)] : [])];
-      return { key: `incoming/load/file ${i}.${format}`, body: renderOrders(format, orders), format, valid, rejected };
+      const orders = [...someValidOrders(`L${i}`, valid), ...(rejected ? [anInvalidOrder(`L${i}-bad`)] : [])];
+      return { key: `incoming/load/file ${i}.${format}`, body: orderFileText(format, orders), format, valid, rejected };
     });
 
     // Act

@@ -1,7 +1,7 @@
 import type { S3Event } from "aws-lambda";
 import type { LocalPipeline } from "../../local/pipeline";
 import { startDevPipeline, stopPipeline } from "../helpers/local-pipeline";
-import { invalidOrder, renderOrders, validOrders } from "../helpers/order-files";
+import { anInvalidOrder, orderFileText, someValidOrders } from "../helpers/local-orders";
 
 type HistoryEntry = Record<string, unknown>;
 
@@ -16,8 +16,8 @@ describe("redelivered and out-of-order events", () => {
     // Prepare: two versions of one key, their notifications held back.
     const key = "incoming/replay/orders 1.ndjson";
     pipeline.notifications.hold();
-    const v1 = await pipeline.put(key, renderOrders("ndjson", validOrders("V1", 3)));
-    const v2 = await pipeline.put(key, renderOrders("ndjson", [...validOrders("V2", 5), invalidOrder("V2-bad")]));
+    const v1 = await pipeline.put(key, orderFileText("ndjson", someValidOrders("V1", 3)));
+    const v2 = await pipeline.put(key, orderFileText("ndjson", [...someValidOrders("V2", 5), anInvalidOrder("V2-bad")]));
     const [e1, e2] = pipeline.notifications.release();
     expect([e1, e2].map((e) => e.Records[0].s3.object.sequencer)).toEqual([v1.sequencer, v2.sequencer]);
     expect(v2.sequencer > v1.sequencer).toBe(true);
@@ -43,9 +43,9 @@ describe("redelivered and out-of-order events", () => {
   it("records each version in order when versions arrive in order, and ignores a late duplicate of the old one", async () => {
     // Prepare
     const key = "incoming/replay/orders-2.csv";
-    const v1 = await pipeline.put(key, renderOrders("csv", validOrders("A", 2)));
+    const v1 = await pipeline.put(key, orderFileText("csv", someValidOrders("A", 2)));
     await pipeline.idle();
-    const v2 = await pipeline.put(key, renderOrders("csv", validOrders("B", 4)));
+    const v2 = await pipeline.put(key, orderFileText("csv", someValidOrders("B", 4)));
     await pipeline.idle();
 
     // Act: S3 delivers the first version's event once more, late.
