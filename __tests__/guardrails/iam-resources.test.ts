@@ -57,6 +57,14 @@ describe("guardrail 2: IAM resources are ARNs", () => {
     ]);
   });
 
+  it("fails on invoke_arn, which is an API Gateway URI rather than the function's ARN", () => {
+    const json = { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["lambda:InvokeFunction"], resources: ["${aws_lambda_function.f.invoke_arn}"] }] } } } };
+    expect(checkIamResources(json)).toEqual([
+      'data.aws_iam_policy_document.d statement 0: resource "${aws_lambda_function.f.invoke_arn}" is not an ARN, so IAM matches ' +
+        'nothing with it (or rejects the policy); build it from the arn attribute: "${aws_lambda_function.f.arn}"',
+    ]);
+  });
+
   it('exempts KMS key policies, where "*" means the key itself', () => {
     const json = {
       data: { aws_iam_policy_document: { key_policy: { statement: [{ actions: ["kms:Decrypt"], resources: ["*"] }] } } },

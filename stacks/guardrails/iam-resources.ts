@@ -18,8 +18,8 @@ export const STAR_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "ec2:DescribeNetworkInterfaces",
 ]);
 
-// An attribute that holds an ARN: `arn`, `qualified_arn`; `invoke_arn` is an API Gateway URI, not an IAM resource.
-const ARN_ATTRIBUTE = /^(arn|[a-z_]*_arn)$/;
+// An attribute that holds an ARN: `arn`, `qualified_arn`; `(qualified_)invoke_arn` is an API Gateway URI, not an IAM resource.
+const ARN_ATTRIBUTE = /^(arn|(?![a-z_]*invoke_arn$)[a-z_]*_arn)$/;
 
 /**
  * Guardrail 2: every statement's resources are ARNs. `"*"` only where every action of the statement
@@ -48,7 +48,7 @@ export function checkIamResources(json: TerraformJson): string[] {
       }
       if (resource.startsWith("arn:")) continue;
       const ref = leadingReference(resource);
-      if (ref && ARN_ATTRIBUTE.test(ref.attribute) && ref.attribute !== "invoke_arn" && /^([/:].*)?$/s.test(ref.suffix)) continue;
+      if (ref && ARN_ATTRIBUTE.test(ref.attribute) && /^([/:].*)?$/s.test(ref.suffix)) continue;
       problems.push(`${where}: resource "${resource}" is not an ARN, so IAM matches nothing with it (or rejects the policy); ${fixFor(resource)}`);
     }
   }
