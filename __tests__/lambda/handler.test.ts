@@ -1,0 +1,271 @@
+import { csvText, jsonText, ndjsonText, testOrder, xmlText } from "../helpers/lambda-orders";
+import { type CapturedOutput, captureStdout, eventFor, fakeContext, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv, TEST_BUCKET } from "../helpers/lambda-env";
+
+const ORDERS = [
+  testOrder({ orderId: "A1" }),
+  testOrder({ orderId: "A2", customerId: "C2", orderDate: "2025-07-10T23:30:00-02:00", currency: "eur", items: [{ sku: "SKU-9", quantity: 1, unitPrice: "99.99" }] }),
+];
+const FIRST_LINE = { csv: { line: 2 }, json: { index: 0 }, ndjson: { line: 1 }, xml: { line: 3 } } as const;
+
+describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
+  let env: PipelineEnv;
+  let handler: Handler;
+  let cleanup: () => void;
+  let output: CapturedOutput;
+
+  beforeAll(async () => {
+    env = await startPipelineEnv({ MAX_FILE_BYTES: String(1024 * 1024) });
+    ({ handler, cleanup } = loadBundledHandler());
+  });
+  beforeEach(() => {
+    output = captureStdout();
+  });
+  afterEach(() => output.restore());
+  afterAll(async () => {
+    await env.stop();
+    cleanup();
+  });
+
+  const messageFor = (key: string) => env.sns.messages.filter((m) => JSON.parse(m.message).FileName === key);
+  const run = async (key: string, body: string | Buffer) => {
+    const object = await env.upload(key, body);
+    await handler(eventFor(object), fakeContext());
+    return { object, item: await env.item(key) };
+  };
+
+  it.each([
+    ["csv", csvText(ORDERS)],
+    ["json", jsonText(ORDERS)],
+    ["ndjson", ndjsonText(ORDERS)],
+    ["xml", xmlText(ORDERS)],
+  ] as const)("turns a %s file with multi-item orders into NDJSON, a SUCCEEDED item and a status message", async (format, text) => {
+    // Prepare
+    const key = `incoming/happy/orders.${format}`;
+
+    // Act
+    const { object, item } = await run(key, text);
+
+    // Assess
+    expect(item).toMatchObject({
+      FileName: key,
+      Bucket: TEST_BUCKET,
+      Status: "SUCCEEDED",
+      Format: format,
+      OrdersTotal: 2,
+      OrdersValid: 2,
+      OrdersRejected: 0,
+      Errors: [],
+      ErrorsTruncated: false,
+      OutputKey: `processed/happy/orders.${format}.ndjson`,
+      Attempts: 1,
+      Sequencer: object.sequencer,
+      ETag: object.eTag,
+      SizeBytes: object.size,
+    });
+    expect(item?.History).toEqual([expect.objectContaining({ Sequencer: object.sequencer, Status: "SUCCEEDED", OrdersValid: 2, OrdersRejected: 0 })]);
+    expect(item?.FailureReason).toBeUndefined();
+    const lines = (await env.text(`processed/happy/orders.${format}.ndjson`))!.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({
+      orderId: "A1",
+      customerId: "C9",
+      orderDate: "2025-07-10T00:00:00.000Z",
+      currency: "USD",
+      items: [
+        { sku: "SKU-1", quantity: 2, unitPrice: "12.50" },
+        { sku: "SKU-2", quantity: 3, unitPrice: "0.10" },
+      ],
+      total: "25.30",
+      source: { file: key, ...FIRST_LINE[format] },
+    });
+    expect(lines[1]).toMatchObject({ orderId: "A2", orderDate: "2025-07-11T01:30:00.000Z", currency: "EUR", total: "99.99" });
+    const [message] = messageFor(key);
+    expect(message.attributes).toEqual({ Status: "SUCCEEDED", Format: format });
+    expect(JSON.parse(message.message)).toMatchObject({ FileName: key, Status: "SUCCEEDED", Format: format, OrdersTotal: 2, OrdersValid: 2, OrdersRejected: 0, OutputKey: `processed/happy/orders.${format}.ndjson`, FailureReason: null });
+  });
+
+  it("reads a CSV with a byte-order mark, CRLF line ends and quoted newlines, numbering rows by physical line", async () => {
+    // Prepare
+    const text = "\uFEFForder_id,customer_id,order_date,currency,sku,quantity,unit_price,notes\r\n" + 'Q1,C1,2025-07-10,USD,SKU-1,1,1.00,"two\r\nlines"\r\n' + "Q2,C1,2025-07-10,USD,SKU-1,1,nope,\r\n";
+
+    // Act
+    const { item } = await run("incoming/quirks/bom crlf.csv", text);
+
+    // Assess
+    expect(item).toMatchObject({ Status: "PARTIAL", OrdersValid: 1, OrdersRejected: 1, Errors: [{ Line: 4, OrderId: "Q2", Field: "items[0].unitPrice", Message: expect.stringContaining('"nope"') }] });
+    const [order] = (await env.text("processed/quirks/bom crlf.csv.ndjson"))!.trim().split("\n").map((l) => JSON.parse(l));
+    expect(order).toMatchObject({ orderId: "Q1", source: { line: 2 } });
+  });
+
+  it.each([
+    ["incoming/keys/orders 1.csv"],
+    ["incoming/keys/a+b=c.csv"],
+    ["incoming/keys/100% real.csv"],
+    ["incoming/keys/Bestellungen für Müller – 東京.csv"],
+  ])("decodes the event key of %s and records it as uploaded", async (key) => {
+    // Act
+    const { object, item } = await run(key, csvText(ORDERS));
+
+    // Assess
+    expect(eventFor(object).Records[0].s3.object.key).not.toBe(key);
+    expect(item).toMatchObject({ FileName: key, Status: "SUCCEEDED", OutputKey: `processed/${key.slice("incoming/".length)}.ndjson` });
+    expect(await env.exists(`processed/${key.slice("incoming/".length)}.ndjson`)).toBe(true);
+  });
+
+  it("accepts a JSON object whose orders property holds the array", async () => {
+    // Act
+    const { item } = await run("incoming/wrapped.json", jsonText(ORDERS, true));
+
+    // Assess
+    expect(item).toMatchObject({ Status: "SUCCEEDED", OrdersValid: 2 });
+  });
+
+  it("records PARTIAL with the rejected order's line or index, field and message", async () => {
+    // Prepare
+    const orders = [...ORDERS, testOrder({ orderId: "BAD", currency: "dollars" })];
+
+    // Act
+    const ndjson = await run("incoming/partial.ndjson", ndjsonText(orders) + "{not json\n");
+    const json = await run("incoming/partial.json", jsonText(orders));
+
+    // Assess
+    expect(ndjson.item).toMatchObject({
+      Status: "PARTIAL",
+      OrdersTotal: 4,
+      OrdersValid: 2,
+      OrdersRejected: 2,
+      OutputKey: "processed/partial.ndjson.ndjson",
+      Errors: [
+        { Line: 3, OrderId: "BAD", Field: "currency", Message: expect.stringContaining("three-letter code") },
+        { Line: 4, Message: expect.stringContaining("not valid JSON") },
+      ],
+    });
+    expect(json.item).toMatchObject({ Status: "PARTIAL", Errors: [{ Index: 2, OrderId: "BAD", Field: "currency" }] });
+    expect(messageFor("incoming/partial.json")[0].attributes.Status).toBe("PARTIAL");
+  });
+
+  it("keeps the first 50 errors and marks the rest as truncated", async () => {
+    // Prepare
+    const orders = [testOrder({ orderId: "OK" }), ...Array.from({ length: 80 }, (_, i) => testOrder({ orderId: `X${i}`, currency: "?" }))];
+
+    // Act
+    const { item } = await run("incoming/many-errors.json", jsonText(orders));
+
+    // Assess
+    expect(item).toMatchObject({ Status: "PARTIAL", OrdersRejected: 80, ErrorsTruncated: true });
+    expect(item?.Errors).toHaveLength(50);
+    expect((item?.Errors as { Index: number }[])[0].Index).toBe(1);
+  });
+
+  it.each([
+    ["an unsupported extension", "incoming/bad/orders.txt", "order_id\n1\n", "unknown", /no supported extension.*\.csv/],
+    ["an empty file", "incoming/bad/empty.csv", "", "csv", /The file is empty/],
+    ["a whitespace-only file with a BOM", "incoming/bad/blank.json", "\uFEFF \n", "json", /The file is empty/],
+    ["a CSV header without required columns", "incoming/bad/columns.csv", "order_id,sku,quantity\nA,B,1\n", "csv", /no customer_id, order_date, currency, unit_price columns/],
+    ["truncated JSON", "incoming/bad/truncated.json", jsonText(ORDERS).slice(0, -20), "json", /JSON is malformed: it ends before the document is complete/],
+    ["malformed XML", "incoming/bad/malformed.xml", "<orders><order><orderId>A</customerId></order></orders>", "xml", /XML is malformed/],
+    ["an XML entity-expansion bomb", "incoming/bad/bomb.xml", '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<orders>&lol2;</orders>', "xml", /DOCTYPE on line 2, which is refused/],
+    ["a file with no orders", "incoming/bad/header-only.csv", "order_id,customer_id,order_date,currency,sku,quantity,unit_price\n", "csv", /contains no orders/],
+    ["a file where no order is valid", "incoming/bad/all-invalid.ndjson", ndjsonText([testOrder({ currency: "x" })]), "ndjson", /None of the 1 order in the file is valid/],
+    ["a file larger than MAX_FILE_BYTES", "incoming/bad/large.csv", csvText(ORDERS) + "x".repeat(1024 * 1024), "csv", /more than the limit of 1048576; split it/],
+  ])("ends FAILED with a reason, no output and a FAILED message for %s", async (_, key, text, format, reason) => {
+    // Act
+    const { item } = await run(key, text);
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", Format: format, FailureReason: expect.stringMatching(reason) });
+    expect(item?.OutputKey).toBeUndefined();
+    expect(await env.exists(`processed/${key.slice("incoming/".length)}.ndjson`)).toBe(false);
+    const [message] = messageFor(key);
+    expect(message.attributes).toEqual({ Status: "FAILED", Format: format });
+    expect(JSON.parse(message.message)).toMatchObject({ Status: "FAILED", FailureReason: item?.FailureReason, OutputKey: null });
+  });
+
+  it("processes every record of an event on its own, so a bad file does not hide a good one", async () => {
+    // Prepare
+    const good = await env.upload("incoming/multi/good.csv", csvText(ORDERS));
+    const bad = await env.upload("incoming/multi/bad.xml", "<orders>");
+
+    // Act
+    await handler(eventFor(bad, good), fakeContext());
+
+    // Assess
+    expect((await env.item("incoming/multi/bad.xml"))?.Status).toBe("FAILED");
+    expect((await env.item("incoming/multi/good.csv"))?.Status).toBe("SUCCEEDED");
+  });
+
+  it("changes nothing for a duplicate delivery but publishes the status again", async () => {
+    // Prepare
+    const key = "incoming/dup/orders.csv";
+    const { object, item: first } = await run(key, csvText(ORDERS));
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(await env.item(key)).toEqual(first);
+    expect(messageFor(key).map((m) => m.attributes.Status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+  });
+
+  it("ignores an older event that arrives after a newer version was processed", async () => {
+    // Prepare
+    const key = "incoming/order/orders.ndjson";
+    const older = await env.upload(key, ndjsonText([ORDERS[0]]));
+    const newer = await env.upload(key, ndjsonText(ORDERS));
+    await handler(eventFor(newer), fakeContext());
+    const recorded = await env.item(key);
+
+    // Act
+    await handler(eventFor(older), fakeContext());
+
+    // Assess
+    expect(await env.item(key)).toEqual(recorded);
+    expect(recorded).toMatchObject({ Sequencer: newer.sequencer, OrdersValid: 2, Attempts: 1 });
+    expect(messageFor(key)).toHaveLength(1);
+  });
+
+  it("keeps History across versions and removes the old output when the new version fails", async () => {
+    // Prepare
+    const key = "incoming/versions/orders.csv";
+    await run(key, csvText(ORDERS));
+    expect(await env.exists("processed/versions/orders.csv.ndjson")).toBe(true);
+
+    // Act
+    const { object, item } = await run(key, "order_id\n");
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", Sequencer: object.sequencer, Attempts: 1 });
+    expect((item?.History as { Status: string }[]).map((h) => h.Status)).toEqual(["SUCCEEDED", "FAILED"]);
+    expect(await env.exists("processed/versions/orders.csv.ndjson")).toBe(false);
+  });
+
+  it("refuses an event from another bucket by throwing, so it lands in the on-failure destination", async () => {
+    // Prepare
+    const object = await env.upload("incoming/foreign.csv", csvText(ORDERS));
+
+    // Act
+    const act = handler(eventFor({ ...object, bucket: "someone-elses-bucket" }), fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow(/serves only "orders-bucket"/);
+    expect(await env.item("incoming/foreign.csv")).toBeUndefined();
+  });
+
+  it("logs JSON lines that carry the S3 key and request id, and emits EMF metrics with the service dimension", async () => {
+    // Prepare
+    const key = "incoming/observed/orders 2.csv";
+    const object = await env.upload(key, csvText(ORDERS));
+    const context = fakeContext();
+
+    // Act
+    await handler(eventFor(object), context);
+
+    // Assess
+    const records = output.json();
+    const logs = records.filter((r) => typeof r.message === "string" && r.s3Key === key);
+    expect(logs.length).toBeGreaterThanOrEqual(2);
+    expect(logs.every((l) => l.function_request_id === context.awsRequestId && l.service === "order-processor-test")).toBe(true);
+    const emf = records.find((r) => "_aws" in r) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } };
+    expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "OrderPipeline", Dimensions: [["service"]] });
+    expect(emf).toMatchObject({ service: "order-processor-test", FilesSucceeded: 1, OrdersValid: 2, OrdersRejected: 0, BytesRead: object.size });
+  });
+});
