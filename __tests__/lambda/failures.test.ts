@@ -1,0 +1,162 @@
+import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { Readable } from "node:stream";
+import { LIMITS } from "../../lambda-src/limits";
+import { s3Event, SequencerClock } from "../../local/s3-event";
+import { type CapturedOutput, captureStdout, fakeContext, functionEnv, type Handler, TEST_BUCKET } from "../helpers/lambda-env";
+import { csvText, testOrder } from "../helpers/lambda-orders";
+
+// Failures a real local server can't produce on demand (throttling, 5xx, a slow body, a failing
+// publish), injected into the source modules' SDK clients with aws-sdk-client-mock.
+const TOPIC = "arn:aws:sns:us-east-1:000000000000:order-status";
+Object.assign(process.env, functionEnv(TOPIC), { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" });
+
+const s3 = mockClient(S3Client);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+const clock = new SequencerClock();
+const CSV = csvText([testOrder()]);
+
+function throttled(): ProvisionedThroughputExceededException {
+  return new ProvisionedThroughputExceededException({ message: "Rate of requests exceeds the allowed throughput.", $metadata: { httpStatusCode: 400 } });
+}
+
+function eventOf(key = "incoming/orders.csv", sequencer = clock.next()) {
+  return s3Event({ bucket: TEST_BUCKET, key, size: Buffer.byteLength(CSV), eTag: "etag", sequencer });
+}
+
+function bodyOf(text: string): { Body: never } {
+  return { Body: Readable.from([Buffer.from(text)]) as never };
+}
+
+describe("the handler under transient failures and the timeout guard", () => {
+  let handler: Handler;
+  let output: CapturedOutput;
+
+  beforeAll(() => {
+    // Loaded after the environment is set: configuration is read once, at load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    handler = (require("../../lambda-src/index") as { handler: Handler }).handler;
+  });
+  beforeEach(() => {
+    s3.reset();
+    dynamo.reset();
+    sns.reset();
+    output = captureStdout();
+  });
+  afterEach(() => output.restore());
+
+  it("throws when DynamoDB throttles the PROCESSING write, before reading the object", async () => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).rejects(throttled());
+
+    // Act
+    const act = handler(eventOf(), fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow(ProvisionedThroughputExceededException);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it("throws when the final write is throttled, and the retry processes the file again as attempt 2", async () => {
+    // Prepare
+    const event = eventOf();
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).rejects(throttled());
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+
+    // Act
+    await expect(handler(event, fakeContext())).rejects.toThrow(ProvisionedThroughputExceededException);
+    const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+    dynamo.on(GetCommand).resolves({ Item: processing });
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { ...processing, Status: input.ExpressionAttributeValues[":newStatus"], Attempts: 2 } }));
+    await handler(event, fakeContext());
+
+    // Assess
+    expect(processing).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
+    const retry = dynamo.commandCalls(PutCommand)[1].args[0].input;
+    expect(retry.Item).toMatchObject({ Status: "PROCESSING", Attempts: 2 });
+    expect(retry.ConditionExpression).toBe("#Sequencer = :Sequencer AND #Attempts = :Attempts AND #Status = :Status");
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("throws when S3 answers 503 SlowDown, leaving no output and no final status", async () => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
+
+    // Act
+    const act = handler(eventOf(), fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow("Please reduce your request rate.");
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("throws when the status message can't be published, and the retry only publishes it", async () => {
+    // Prepare
+    const event = eventOf();
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).callsFake((input: { Key: { FileName: string }; ExpressionAttributeValues: Record<string, unknown> }) => ({
+      Attributes: { FileName: input.Key.FileName, Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: event.Records[0].s3.object.sequencer, Attempts: 1 },
+    }));
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).rejectsOnce(new Error("socket hang up")).resolves({ MessageId: "m-1" });
+
+    // Act
+    await expect(handler(event, fakeContext())).rejects.toThrow("socket hang up");
+    const final = (await dynamo.commandCalls(UpdateCommand)[0].returnValue) as { Attributes: Record<string, unknown> };
+    dynamo.on(GetCommand).resolves({ Item: final.Attributes });
+    await handler(event, fakeContext());
+
+    // Assess
+    expect(final.Attributes.Status).toBe("SUCCEEDED");
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(sns.commandCalls(PublishCommand)[1].args[0].input.MessageAttributes?.Status.StringValue).toBe("SUCCEEDED");
+  });
+
+  it("stops before the function's timeout, records FAILED with the reason, aborts the output and returns", async () => {
+    // Prepare: a body that sends valid orders, then stalls, with 150 ms left before the reserve.
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.from(CSV));
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand).resolves({ Body: stalled as never });
+    sns.on(PublishCommand).resolves({});
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+
+    // Act
+    await handler(eventOf(), fakeContext(() => deadline - Date.now()));
+
+    // Assess
+    const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(update.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": expect.stringMatching(/^Processing stopped after \d+ s, before the function's timeout; split the file/) });
+    expect(stalled.destroyed).toBe(true);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.MessageAttributes?.Status.StringValue).toBe("FAILED");
+  });
+
+  it("throws without touching anything when too little time is left to start a record", async () => {
+    // Act
+    const act = handler(eventOf("incoming/late.csv"), fakeContext(() => LIMITS.timeoutReserveMs - 1));
+
+    // Assess
+    await expect(act).rejects.toThrow(/Not enough time left to start incoming\/late.csv/);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+});
