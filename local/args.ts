@@ -27,7 +27,7 @@ export class UsageError extends Error {
 }
 
 /** One-paragraph usage, printed with every {@link UsageError}. */
-export const USAGE = `usage: npm run demo [-- --json] [-- --keep]
+export const USAGE = `usage: npm run demo [-- [--json] [--keep]]
        npm run local -- [--json] [--keep] [--resume] [--replay-failed] [--no-synth] FILE...
 
   --json           print only the JSON array of metadata items (one per FILE, in order) on stdout

@@ -168,7 +168,7 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
   const files = args.command === "demo" ? sampleFiles(root) : args.files;
 
   if (args.resume && !readSession(stateDir)?.keep) {
-    throw new UsageError(`nothing to resume: ${stateDir} does not hold a previous --keep run`);
+    throw new UsageError(`nothing to resume: ${stateDir} does not hold the state of a previous --keep run (the last run did not use --keep)`);
   }
   if (args.synth) synthesize(root, io);
   const started = Date.now();
@@ -188,7 +188,7 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
       const keys: string[] = [];
       if (args.replayFailed) {
         const replay = await pipeline.replayFailed();
-        io.stderr.write(`replaying ${replay.keys.length} event(s) from ${STATE_FILES.failedEvents}\n`);
+        io.stderr.write(replay.keys.length ? `replaying ${replay.keys.length} event(s) from ${STATE_FILES.failedEvents}\n` : `nothing to replay: ${STATE_FILES.failedEvents} is empty\n`);
         keys.push(...replay.keys.filter((k, i, all) => all.indexOf(k) === i));
       }
       if (files.length > 0) {
@@ -216,7 +216,8 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
     }
     const missing = outcomes.filter((o) => !o.item);
     if (missing.length > 0) {
-      io.stderr.write(`${missing.length} file(s) got no metadata record; their events are in ${pipeline.failedEventsFile} (replay: npm run local -- --replay-failed)\n`);
+      const replay = args.keep ? "replay them with: npm run local -- --replay-failed" : "to replay them, run again with --keep, then npm run local -- --replay-failed";
+      io.stderr.write(`${missing.length} file(s) got no metadata record; their events are in ${pipeline.failedEventsFile} (${replay})\n`);
     }
     if (args.keep) {
       (args.json ? io.stderr : io.stdout).write(keepInstructions(pipeline, stateDir));
