@@ -28,8 +28,10 @@ export function firstError(outcome: FileOutcome): string {
   const first = Array.isArray(item.Errors) ? (item.Errors[0] as Record<string, unknown> | undefined) : undefined;
   if (!first) return "";
   const where = first.Line !== undefined ? `line ${String(first.Line)}` : first.Index !== undefined ? `index ${String(first.Index)}` : "";
-  const field = typeof first.Field === "string" ? `${first.Field}: ` : "";
-  return `${where}${where ? ": " : ""}${field}${String(first.Message ?? "")}`;
+  const message = String(first.Message ?? "");
+  // Messages usually name their field already; say it only when they don't.
+  const field = typeof first.Field === "string" && !message.includes(first.Field) ? `${first.Field}: ` : "";
+  return `${where}${where ? ": " : ""}${field}${message}`;
 }
 
 function clip(text: string, width: number): string {

@@ -39,6 +39,16 @@ async function invokeOnce(fn: FunctionPlan, event: unknown = {}, log = new PassT
   }
 }
 
+/** What the echo handler below returns. */
+interface HandlerEcho {
+  readonly event: unknown;
+  readonly env: Record<string, string | undefined>;
+  readonly remaining: number;
+  readonly functionName: string;
+  readonly memory: string;
+  readonly requestId: string;
+}
+
 describe("LocalLambda", () => {
   it("runs the handler with exactly the synthesized environment plus Lambda's and the services' variables", async () => {
     const dir = codeDir(`exports.handler = async (event, context) => ({
@@ -46,7 +56,7 @@ describe("LocalLambda", () => {
       functionName: context.functionName, memory: context.memoryLimitInMB, requestId: context.awsRequestId });`);
     const result = await invokeOnce(functionPlan({ codeDir: dir }), { hello: "world" });
     expect(result.ok).toBe(true);
-    const value = (result as { result: Record<string, any> }).result;
+    const value = (result as { result: HandlerEcho }).result;
     expect(value.event).toEqual({ hello: "world" });
     expect(value.env).toMatchObject({
       TABLE_NAME: "files",

@@ -1,0 +1,38 @@
+import { firstError, formatDuration, renderTable } from "../../local/table";
+
+describe("renderTable", () => {
+  it("prints one aligned row per file, with NO RECORD and the on-failure error for a file without an item", () => {
+    const table = renderTable([
+      { key: "incoming/a.csv", item: { Status: "PARTIAL", Format: "csv", OrdersValid: 3, OrdersRejected: 1, DurationMs: 1500, OutputKey: "processed/a.csv.ndjson", Errors: [{ Line: 4, Field: "currency", Message: "must be three letters" }] } },
+      {
+        key: "incoming/b.json",
+        failure: {
+          version: "1.0",
+          timestamp: "2025-07-10T00:00:00.000Z",
+          requestContext: { requestId: "r", functionArn: "arn", condition: "RetriesExhausted", approximateInvokeCount: 3 },
+          requestPayload: {},
+          responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+          responsePayload: { errorType: "TimeoutError", errorMessage: "connect ECONNREFUSED" },
+        },
+      },
+    ]);
+    expect(table.split("\n")).toEqual([
+      "FILE    STATUS     FORMAT  VALID/REJECTED  DURATION  OUTPUT KEY              FIRST ERROR",
+      "a.csv   PARTIAL    csv     3/1             1.5 s     processed/a.csv.ndjson  line 4: currency: must be three letters",
+      "b.json  NO RECORD  -       -               -         -                       TimeoutError: connect ECONNREFUSED",
+    ]);
+  });
+});
+
+describe("firstError", () => {
+  it("prefers the failure reason, and does not repeat a field the message already names", () => {
+    expect(firstError({ key: "k", item: { FailureReason: "The JSON is malformed.", Errors: [{ Index: 0, Message: "x" }] } })).toBe("The JSON is malformed.");
+    expect(firstError({ key: "k", item: { Errors: [{ Index: 2, Field: "items[0].quantity", Message: "items[0].quantity is 0" }] } })).toBe("index 2: items[0].quantity is 0");
+  });
+});
+
+describe("formatDuration", () => {
+  it("shows milliseconds under a second and seconds above", () => {
+    expect([formatDuration(12), formatDuration(1234), formatDuration(undefined)]).toEqual(["12 ms", "1.2 s", "-"]);
+  });
+});
