@@ -1,29 +1,76 @@
-const DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
+/** An amount in minor units (cents): a number while exact, a bigint beyond that. */
+export type MinorUnits = number | bigint;
+
+/** Longest decimal text whose minor units are certainly a safe integer. */
+const SAFE_DIGITS = 15;
+/** Above this many minor units a line (quantity <= 1e6) could leave exact double arithmetic. */
+const SAFE_PRICE = 9_000_000;
 
 /**
- * Minor units (cents) of a non-negative decimal with at most 2 fraction digits, or `undefined`
- * when the text is not one. Integer arithmetic only: `"0.10"` is exactly `10n`.
+ * Minor units (cents) of a non-negative decimal with at most 2 fraction digits (`"12.5"`,
+ * `"0.10"`, `"3"`), or `undefined` when the text is not one. Integer arithmetic only: `"0.10"` is
+ * exactly 10, and long values become bigints.
  */
-export function parseMinorUnits(text: string): bigint | undefined {
-  const match = DECIMAL.exec(text);
-  if (!match) return undefined;
-  const fraction = match[2] === undefined ? "00" : match[2].padEnd(2, "0");
-  return BigInt(match[1]) * 100n + BigInt(fraction);
+export function parseMinorUnits(text: string): MinorUnits | undefined {
+  const length = text.length;
+  let units = 0;
+  let i = 0;
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) break;
+    if (code < 48 || code > 57) return undefined;
+    units = units * 10 + (code - 48);
+  }
+  const integerDigits = i;
+  if (integerDigits === 0) return undefined;
+  let fraction = 0;
+  let fractionDigits = 0;
+  if (i < length) {
+    fractionDigits = length - i - 1;
+    if (fractionDigits < 1 || fractionDigits > 2) return undefined;
+    for (let j = i + 1; j < length; j++) {
+      const code = text.charCodeAt(j);
+      if (code < 48 || code > 57) return undefined;
+      fraction = fraction * 10 + (code - 48);
+    }
+    if (fractionDigits === 1) fraction *= 10;
+  }
+  if (integerDigits > SAFE_DIGITS) return BigInt(text.slice(0, integerDigits)) * 100n + BigInt(fraction);
+  return units * 100 + fraction;
 }
 
 /**
- * The decimal text of a JSON number as the partner wrote it (`12.5`, `3`); `undefined` for
- * values with no plain decimal form (`1e21`, `NaN`). `String()` gives the shortest text that
- * round-trips, which is the literal for any price with up to 15 significant digits.
+ * The decimal text of a JSON number as the partner wrote it (`12.5`, `3`); `undefined` for values
+ * with no plain decimal form (`1e21`, `NaN`). `String()` gives the shortest text that round-trips,
+ * which is the literal for any price with up to 15 significant digits.
  */
 export function decimalTextOfNumber(value: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
   const text = String(value);
-  return /[eE]/.test(text) ? undefined : text;
+  return text.includes("e") ? undefined : text;
 }
 
-/** `1250n` -> `"12.50"`. */
-export function formatMinorUnits(minor: bigint): string {
-  const cents = minor % 100n;
-  return `${minor / 100n}.${cents < 10n ? "0" : ""}${cents}`;
+/** Exact sum of quantity x price over the lines, in minor units. */
+export function lineTotal(lines: readonly { readonly quantity: number; readonly minor: MinorUnits }[]): MinorUnits {
+  let exact = true;
+  for (const line of lines) if (typeof line.minor !== "number" || line.minor > SAFE_PRICE) exact = false;
+  if (exact && lines.length <= 1000) {
+    // <= 1000 lines x 1e6 x 9e6 stays below 2^53: plain integer arithmetic is exact.
+    let total = 0;
+    for (const line of lines) total += line.quantity * (line.minor as number);
+    return total;
+  }
+  let total = 0n;
+  for (const line of lines) total += BigInt(line.quantity) * BigInt(line.minor);
+  return total;
+}
+
+/** `1250` -> `"12.50"`. */
+export function formatMinorUnits(minor: MinorUnits): string {
+  if (typeof minor === "bigint") {
+    const cents = minor % 100n;
+    return `${minor / 100n}.${cents < 10n ? "0" : ""}${cents}`;
+  }
+  const cents = minor % 100;
+  return `${(minor - cents) / 100}.${cents < 10 ? "0" : ""}${cents}`;
 }

@@ -1,6 +1,7 @@
 import { NoValidOrdersError, ProcessingTimeoutError } from "./errors";
 import { LIMITS } from "./limits";
 import { PARSERS } from "./parsers/by-format";
+import { orderLine } from "./serialize";
 import type { OrderTally } from "./tally";
 import { decodeText, type ReadProgress } from "./text";
 import type { SupportedFormat } from "./types";
@@ -56,7 +57,7 @@ export async function processOrders(props: ProcessOrdersProps): Promise<void> {
       const result = validator.validate(entry.order, entry.position);
       if (result.ok) {
         tally.accept();
-        pending += `${JSON.stringify(result.order)}\n`;
+        pending += orderLine(result.order);
       } else {
         tally.reject(result.problems);
       }
