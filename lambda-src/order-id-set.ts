@@ -25,8 +25,8 @@ export class OrderIdSet {
     const length = this.scratch.write(id, 0, "utf8");
     let hash = 0x811c9dc5;
     for (let i = 0; i < length; i++) hash = Math.imul(hash ^ this.scratch[i], 0x01000193);
-    const mask = this.slots.length - 1;
-    for (let slot = hash >>> 0 & mask; ; slot = (slot + 1) & mask) {
+    const size = this.slots.length;
+    for (let slot = (hash >>> 0) % size; ; slot = slot + 1 === size ? 0 : slot + 1) {
       const stored = this.slots[slot];
       if (stored === 0) break;
       if (this.equals(stored - 1, length)) return false;
@@ -61,9 +61,9 @@ export class OrderIdSet {
   }
 
   private insert(slots: Uint32Array, hash: number, value: number): void {
-    const mask = slots.length - 1;
-    let slot = hash & mask;
-    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    const size = slots.length;
+    let slot = hash % size;
+    while (slots[slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
     slots[slot] = value;
   }
 
@@ -77,7 +77,9 @@ export class OrderIdSet {
   }
 
   private grow(): void {
-    const next = new Uint32Array(this.slots.length * 2);
+    // x1.5 rather than x2: at millions of ids the table is tens of MiB, and the old one lives on
+    // while the new one fills.
+    const next = new Uint32Array(Math.floor(this.slots.length * 1.5));
     for (const value of this.slots) if (value !== 0) this.insert(next, this.hashAt(value - 1), value);
     this.slots = next;
   }
