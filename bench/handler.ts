@@ -138,6 +138,7 @@ function coldInitMs(bundleFile: string): number {
     POWERTOOLS_SERVICE_NAME: "bench",
     POWERTOOLS_METRICS_NAMESPACE: "Bench",
     AWS_REGION: "us-east-1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
   const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8" })));
   return runs.sort((a, b) => a - b)[3];
