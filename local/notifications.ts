@@ -1,17 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { S3Event } from "aws-lambda";
 import { triggerMatches, type BucketPlan, type TriggerPlan } from "./provision";
-import { s3Event, SequencerClock } from "./s3-event";
+import { type ObjectCreated, s3Event, SequencerClock } from "./s3-event";
 
-/** One object write as the bucket saw it. */
-export interface ObjectWrite {
-  readonly bucket: string;
-  readonly key: string;
-  readonly size: number;
-  readonly eTag: string;
-  /** Generated per write when the bucket is versioned (s3rver keeps no versions). */
-  readonly versionId?: string;
-  readonly sequencer: string;
+/** One object write as the bucket saw it (`versionId` is generated per write on a versioned bucket: s3rver keeps no versions). */
+export interface ObjectWrite extends ObjectCreated {
   /** `ObjectCreated:Put`, `ObjectCreated:Post`, `ObjectCreated:Copy`. */
   readonly eventName: string;
   /** The notification sent for it, or undefined when no trigger matches. */

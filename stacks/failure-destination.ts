@@ -6,6 +6,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
+import { denyInsecureTransport } from "./policy-statements";
 
 /** Settings of the on-failure destination. */
 export interface FailureDestinationProps {
@@ -55,16 +56,7 @@ export class FailureDestination extends Construct {
     this.queue.overrideLogicalId(id);
 
     const tlsOnly = new DataAwsIamPolicyDocument(this, "tls-only", {
-      statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"],
-          resources: [this.queue.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-      ],
+      statement: [denyInsecureTransport(["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"], [this.queue.arn])],
     });
     tlsOnly.overrideLogicalId(`${id}_tls_only`);
     new SqsQueuePolicy(this, "queue-policy", { queueUrl: this.queue.url, policy: tlsOnly.json }).overrideLogicalId(id);

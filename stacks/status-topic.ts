@@ -3,6 +3,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
+import { denyInsecureTransport } from "./policy-statements";
 
 /** Settings of the status topic. */
 export interface StatusTopicProps {
@@ -61,14 +62,7 @@ export class StatusTopic extends Construct {
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
           ],
         },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport(["sns:Publish"], [this.topic.arn]),
       ],
     });
     policy.overrideLogicalId(`${id}_topic_policy`);
