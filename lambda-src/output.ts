@@ -29,8 +29,8 @@ export class OrderOutput implements OrderSink {
     readonly key: string,
   ) {}
 
-  /** Appends NDJSON text. */
-  async write(ndjson: string): Promise<void> {
+  /** Appends NDJSON bytes. */
+  async write(ndjson: Uint8Array): Promise<void> {
     const stream = this.open();
     if (!stream.write(ndjson)) await once(stream, "drain");
   }

@@ -1,15 +1,15 @@
 import { NoValidOrdersError, ProcessingTimeoutError } from "./errors";
 import { LIMITS } from "./limits";
 import { PARSERS } from "./parsers/by-format";
-import { orderLine } from "./serialize";
+import { NdjsonWriter } from "./serialize";
 import type { OrderTally } from "./tally";
 import { decodeText, type ReadProgress } from "./text";
 import type { SupportedFormat } from "./types";
 import { OrderValidator } from "./validation";
 
-/** Receives the output NDJSON in pieces of whole lines; a returned promise is awaited (backpressure). */
+/** Receives the output NDJSON as UTF-8 in pieces of whole lines; a returned promise is awaited (backpressure). */
 export interface OrderSink {
-  write(ndjson: string): Promise<void> | void;
+  write(ndjson: Uint8Array): Promise<void> | void;
 }
 
 /** One file to turn into normalized orders. */
@@ -34,7 +34,8 @@ export interface ProcessOrdersProps {
   readonly deadline?: number;
 }
 
-const FLUSH_CHARS = 1 << 18;
+/** Output bytes gathered before they go to the sink. */
+const FLUSH_BYTES = 1 << 18;
 
 /**
  * The pure heart of the function: bytes -> text -> streaming parser -> validation and
@@ -44,9 +45,9 @@ const FLUSH_CHARS = 1 << 18;
 export async function processOrders(props: ProcessOrdersProps): Promise<void> {
   const { tally, sink } = props;
   const validator = new OrderValidator(props.fileName);
+  const writer = new NdjsonWriter(props.fileName);
   const text = decodeText(props.body, props.maxBytes, props.progress);
   const started = Date.now();
-  let pending = "";
   let sinceCheck = 0;
   for await (const batch of PARSERS[props.format](text)) {
     for (const entry of batch) {
@@ -54,24 +55,21 @@ export async function processOrders(props: ProcessOrdersProps): Promise<void> {
         tally.reject([entry.problem]);
         continue;
       }
-      const result = validator.validate(entry.order, entry.position);
-      if (result.ok) {
+      const problems = validator.check(entry.order, entry.position);
+      if (problems === undefined) {
         tally.accept();
-        pending += orderLine(result.order);
+        writer.write(validator, entry.position);
       } else {
-        tally.reject(result.problems);
+        tally.reject(problems);
       }
     }
-    if (pending.length >= FLUSH_CHARS) {
-      await sink.write(pending);
-      pending = "";
-    }
+    if (writer.pendingBytes >= FLUSH_BYTES) for (const block of writer.take()) await sink.write(block);
     sinceCheck += batch.length;
     if (props.deadline !== undefined && sinceCheck >= LIMITS.deadlineCheckEvery) {
       sinceCheck = 0;
       if (Date.now() >= props.deadline) throw new ProcessingTimeoutError(Date.now() - started);
     }
   }
-  if (pending.length > 0) await sink.write(pending);
+  for (const block of writer.take()) await sink.write(block);
   if (tally.valid === 0) throw new NoValidOrdersError(tally.total);
 }

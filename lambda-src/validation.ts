@@ -7,17 +7,32 @@ import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, Sourc
 /** The outcome of validating one order: the normalized order, or every problem found in it. */
 export type ValidationResult = { readonly ok: true; readonly order: NormalizedOrder } | { readonly ok: false; readonly problems: readonly OrderProblem[] };
 
-interface Line {
-  readonly sku: string;
-  readonly quantity: number;
-  readonly minor: MinorUnits;
+/**
+ * The normalized fields of the order `OrderValidator.check` accepted last, kept in reused arrays
+ * so the hot path allocates no per-order objects. Overwritten by the next `check`.
+ */
+export interface CheckedOrder {
+  readonly orderId: string;
+  readonly customerId: string;
+  /** UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
+  readonly orderDate: string;
+  /** Three upper-case letters. */
+  readonly currency: string;
+  /** Number of items; the arrays below may be longer (reused), only the first `itemCount` count. */
+  readonly itemCount: number;
+  readonly skus: readonly string[];
+  readonly quantities: readonly number[];
+  /** Unit prices in minor units. */
+  readonly prices: readonly MinorUnits[];
+  /** Exact sum of quantity x unit price, in minor units. */
+  readonly total: MinorUnits;
 }
 
-const CURRENCY = /^[A-Za-z]{3}$/;
-const INTEGER = /^\d+$/;
 const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
 /** Distinct date texts remembered per file; orders of one file mostly share a few dates. */
 const DATE_CACHE_SIZE = 4096;
+/** Above this many minor units a line (quantity <= 1e6) could leave exact double arithmetic. */
+const SAFE_PRICE = 9_000_000;
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -36,65 +51,119 @@ function characters(text: string): number {
   return count;
 }
 
-/** Collects the problems of the order being validated; one per validator, reused. */
-class Problems {
-  list: OrderProblem[] = [];
-  position: SourcePosition = { line: 0 };
-  orderId: string | undefined;
-
-  add(field: string, message: string, at: SourcePosition = this.position): void {
-    this.list.push({ position: at, ...(this.orderId !== undefined ? { orderId: this.orderId } : {}), field, message });
+/** Three ASCII letters, either case. */
+function isCurrencyCode(text: string): boolean {
+  if (text.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const code = text.charCodeAt(i) | 0x20;
+    if (code < 97 || code > 122) return false;
   }
+  return true;
+}
+
+/** A whole number from 1 to `LIMITS.maxQuantity` written as ASCII digits (leading zeros allowed), else `undefined`. */
+function quantityOfDigits(text: string): number | undefined {
+  if (text.length === 0) return undefined;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    if (value <= LIMITS.maxQuantity) value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `items[2].sku` for item field `sku` of item 2, or the order-level field itself for index -1. */
+function fieldName(field: string, index: number): string {
+  return index < 0 ? field : `items[${index}].${field}`;
 }
 
 /**
  * Validates and normalizes the orders of one file, in file order, per the contract. Pure: no I/O.
  * It remembers every `orderId` it has seen, so a later order with the same id is rejected.
  */
-export class OrderValidator {
+export class OrderValidator implements CheckedOrder {
+  orderId = "";
+  customerId = "";
+  orderDate = "";
+  currency = "";
+  itemCount = 0;
+  readonly skus: string[] = [];
+  readonly quantities: number[] = [];
+  readonly prices: MinorUnits[] = [];
+  total: MinorUnits = 0;
+
   private readonly seen = new OrderIdSet();
-  private readonly problems = new Problems();
   private readonly dates = new Map<string, ReturnType<typeof normalizeOrderDate>>();
+  private lastCurrency = "";
+  private lastCurrencyUpper = "";
+  /** Problems of the order being checked; allocated only when it has one. */
+  private problems: OrderProblem[] | undefined;
+  private position: SourcePosition = { line: 0 };
+  private problemOrderId: string | undefined;
+  private itemLine: number | undefined;
 
   /** @param file the decoded object key, written to each order's `source.file`. */
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   /** Validates one order found at `position`. */
   validate(raw: RawOrder, position: SourcePosition): ValidationResult {
-    const problems = this.problems;
-    problems.list = [];
-    problems.position = position;
-    problems.orderId = undefined;
-    const orderId = this.text(raw.orderId, "orderId", position);
-    problems.orderId = orderId;
-    const customerId = this.text(raw.customerId, "customerId", position);
-    const orderDate = this.date(raw.orderDate);
-    const currency = this.currency(raw.currency);
-    const lines = this.items(raw.items, position);
-    if (orderId !== undefined && !this.seen.add(orderId)) {
-      problems.add("orderId", `orderId "${orderId}" already appeared earlier in the file; give every order its own orderId`);
-    }
-    if (problems.list.length > 0 || orderId === undefined || customerId === undefined || orderDate === undefined || currency === undefined || lines === undefined) {
-      return { ok: false, problems: problems.list };
-    }
-    const items: OrderItem[] = new Array(lines.length);
-    for (let i = 0; i < lines.length; i++) items[i] = { sku: lines[i].sku, quantity: lines[i].quantity, unitPrice: formatMinorUnits(lines[i].minor) };
+    const problems = this.check(raw, position);
+    if (problems !== undefined) return { ok: false, problems };
+    const items: OrderItem[] = new Array(this.itemCount);
+    for (let i = 0; i < this.itemCount; i++) items[i] = { sku: this.skus[i], quantity: this.quantities[i], unitPrice: formatMinorUnits(this.prices[i]) };
     const source = "line" in position ? { file: this.file, line: position.line } : { file: this.file, index: position.index };
-    return { ok: true, order: { orderId, customerId, orderDate, currency, items, total: formatMinorUnits(lineTotal(lines)), source } };
+    const { orderId, customerId, orderDate, currency } = this;
+    return { ok: true, order: { orderId, customerId, orderDate, currency, items, total: formatMinorUnits(this.total), source } };
   }
 
-  private text(value: unknown, field: string, at: SourcePosition): string | undefined {
+  /**
+   * Validates one order found at `position`: `undefined` when it is valid (its normalized fields
+   * are then on this validator, as a `CheckedOrder`, until the next call), else its problems.
+   */
+  check(raw: RawOrder, position: SourcePosition): readonly OrderProblem[] | undefined {
+    this.problems = undefined;
+    this.position = position;
+    this.problemOrderId = undefined;
+    this.itemLine = undefined;
+    const orderId = this.text(raw.orderId, "orderId", -1);
+    this.problemOrderId = orderId;
+    const customerId = this.text(raw.customerId, "customerId", -1);
+    const orderDate = this.date(raw.orderDate);
+    const currency = this.currencyOf(raw.currency);
+    const itemsValid = this.items(raw.items);
+    if (orderId !== undefined && !this.seen.add(orderId)) {
+      this.problem("orderId", -1, `orderId "${orderId}" already appeared earlier in the file; give every order its own orderId`);
+    }
+    if (this.problems !== undefined || orderId === undefined || customerId === undefined || orderDate === undefined || currency === undefined || !itemsValid) {
+      return this.problems ?? [];
+    }
+    this.orderId = orderId;
+    this.customerId = customerId;
+    this.orderDate = orderDate;
+    this.currency = currency;
+    return undefined;
+  }
+
+  /** Records a problem; item fields are reported on the item's own line when the parser knows it. */
+  private problem(field: string, index: number, message: string): void {
+    const at = index >= 0 && this.itemLine !== undefined ? { line: this.itemLine } : this.position;
+    (this.problems ??= []).push({ position: at, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: fieldName(field, index), message });
+  }
+
+  private text(value: unknown, field: string, index: number): string | undefined {
     if (typeof value !== "string") {
-      this.problems.add(field, `${field} is missing or not text (got ${describe(value)}); give a text value`, at);
+      const name = fieldName(field, index);
+      this.problem(field, index, `${name} is missing or not text (got ${describe(value)}); give a text value`);
       return undefined;
     }
     const trimmed = value.trim();
     if (trimmed.length === 0) {
-      this.problems.add(field, `${field} is empty; give a value`, at);
+      this.problem(field, index, `${fieldName(field, index)} is empty; give a value`);
       return undefined;
     }
     if (trimmed.length > LIMITS.maxIdLength && characters(trimmed) > LIMITS.maxIdLength) {
-      this.problems.add(field, `${field} has ${characters(trimmed)} characters; use at most ${LIMITS.maxIdLength}`, at);
+      this.problem(field, index, `${fieldName(field, index)} has ${characters(trimmed)} characters; use at most ${LIMITS.maxIdLength}`);
       return undefined;
     }
     return trimmed;
@@ -103,7 +172,7 @@ export class OrderValidator {
   private date(value: unknown): string | undefined {
     const text = typeof value === "string" ? value.trim() : "";
     if (text.length === 0) {
-      this.problems.add("orderDate", `orderDate is missing (got ${describe(value)}); ${DATE_EXAMPLE}`);
+      this.problem("orderDate", -1, `orderDate is missing (got ${describe(value)}); ${DATE_EXAMPLE}`);
       return undefined;
     }
     let normalized = this.dates.get(text);
@@ -112,70 +181,94 @@ export class OrderValidator {
       if (this.dates.size >= DATE_CACHE_SIZE) this.dates.clear();
       this.dates.set(text, normalized);
     }
-    if (normalized === "format") this.problems.add("orderDate", `orderDate ${describe(value)} is not an ISO 8601 date; ${DATE_EXAMPLE}`);
-    else if (normalized === "zone") this.problems.add("orderDate", `orderDate ${describe(value)} has a time but no zone; add Z or an offset such as +02:00`);
-    else if (normalized === "range") this.problems.add("orderDate", `orderDate ${describe(value)} is not a real date or time; check the day, month, hour and offset`);
+    if (normalized === "format") this.problem("orderDate", -1, `orderDate ${describe(value)} is not an ISO 8601 date; ${DATE_EXAMPLE}`);
+    else if (normalized === "zone") this.problem("orderDate", -1, `orderDate ${describe(value)} has a time but no zone; add Z or an offset such as +02:00`);
+    else if (normalized === "range") this.problem("orderDate", -1, `orderDate ${describe(value)} is not a real date or time; check the day, month, hour and offset`);
     else return normalized;
     return undefined;
   }
 
-  private currency(value: unknown): string | undefined {
+  private currencyOf(value: unknown): string | undefined {
     const trimmed = typeof value === "string" ? value.trim() : undefined;
-    if (trimmed === undefined || !CURRENCY.test(trimmed)) {
-      this.problems.add("currency", `currency ${describe(value)} is not a three-letter code; use an ISO 4217 code such as USD`);
+    if (trimmed === this.lastCurrency && trimmed !== "") return this.lastCurrencyUpper;
+    if (trimmed === undefined || !isCurrencyCode(trimmed)) {
+      this.problem("currency", -1, `currency ${describe(value)} is not a three-letter code; use an ISO 4217 code such as USD`);
       return undefined;
     }
-    return trimmed.toUpperCase();
+    this.lastCurrency = trimmed;
+    this.lastCurrencyUpper = trimmed.toUpperCase();
+    return this.lastCurrencyUpper;
   }
 
-  private items(value: unknown, position: SourcePosition): Line[] | undefined {
+  /** Checks the items into `skus`, `quantities`, `prices`, `itemCount` and `total`; false when any is invalid. */
+  private items(value: unknown): boolean {
     if (!Array.isArray(value)) {
-      this.problems.add("items", `items is missing or not a list (got ${describe(value)}); give ${LIMITS.minItems} to ${LIMITS.maxItems} items`);
-      return undefined;
+      this.problem("items", -1, `items is missing or not a list (got ${describe(value)}); give ${LIMITS.minItems} to ${LIMITS.maxItems} items`);
+      return false;
     }
     if (value.length < LIMITS.minItems || value.length > LIMITS.maxItems) {
-      this.problems.add("items", `the order has ${value.length} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`);
-      return undefined;
+      this.problem("items", -1, `the order has ${value.length} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`);
+      return false;
     }
-    const lines: Line[] = [];
     let valid = true;
+    let count = 0;
+    let total = 0;
+    let exact = value.length <= 1000;
     for (let i = 0; i < value.length; i++) {
       const entry: unknown = value[i];
-      const field = `items[${i}]`;
       if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-        this.problems.add(field, `${field} is ${describe(entry)}, not an item; give sku, quantity and unitPrice`);
+        this.itemLine = undefined;
+        this.problems ??= [];
+        this.problems.push({ position: this.position, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: `items[${i}]`, message: `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice` });
         valid = false;
         continue;
       }
       const item = entry as RawItem;
-      const at = typeof item.line === "number" ? { line: item.line } : position;
-      const sku = this.text(item.sku, `${field}.sku`, at);
-      const quantity = this.quantity(item.quantity, `${field}.quantity`, at);
-      const minor = this.unitPrice(item.unitPrice, `${field}.unitPrice`, at);
-      if (sku === undefined || quantity === undefined || minor === undefined) valid = false;
-      else lines.push({ sku, quantity, minor });
+      this.itemLine = typeof item.line === "number" ? item.line : undefined;
+      const sku = this.text(item.sku, "sku", i);
+      const quantity = this.quantity(item.quantity, i);
+      const price = this.unitPrice(item.unitPrice, i);
+      if (sku === undefined || quantity === undefined || price === undefined) {
+        valid = false;
+        continue;
+      }
+      if (!valid) continue;
+      this.skus[count] = sku;
+      this.quantities[count] = quantity;
+      this.prices[count] = price;
+      count++;
+      // <= 1000 lines x 1e6 x 9e6 stays below 2^53: plain integer arithmetic is exact.
+      if (exact && typeof price === "number" && price <= SAFE_PRICE) total += quantity * price;
+      else exact = false;
     }
-    return valid ? lines : undefined;
+    this.itemLine = undefined;
+    if (!valid) return false;
+    this.itemCount = count;
+    this.total = exact ? total : lineTotal(this.linesOf(count));
+    return true;
   }
 
-  private quantity(value: unknown, field: string, at: SourcePosition): number | undefined {
+  private linesOf(count: number): { quantity: number; minor: MinorUnits }[] {
+    const lines: { quantity: number; minor: MinorUnits }[] = [];
+    for (let i = 0; i < count; i++) lines.push({ quantity: this.quantities[i], minor: this.prices[i] });
+    return lines;
+  }
+
+  private quantity(value: unknown, index: number): number | undefined {
     let quantity: number | undefined;
     if (typeof value === "number") quantity = value;
-    else if (typeof value === "string") {
-      const trimmed = value.trim();
-      if (INTEGER.test(trimmed)) quantity = Number(trimmed);
-    }
+    else if (typeof value === "string") quantity = quantityOfDigits(value.trim());
     if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1 || quantity > LIMITS.maxQuantity) {
-      this.problems.add(field, `${field} is ${describe(value)}; give a whole number from 1 to ${LIMITS.maxQuantity}`, at);
+      this.problem("quantity", index, `${fieldName("quantity", index)} is ${describe(value)}; give a whole number from 1 to ${LIMITS.maxQuantity}`);
       return undefined;
     }
     return quantity;
   }
 
-  private unitPrice(value: unknown, field: string, at: SourcePosition): MinorUnits | undefined {
+  private unitPrice(value: unknown, index: number): MinorUnits | undefined {
     const text = typeof value === "number" ? decimalTextOfNumber(value) : typeof value === "string" ? value.trim() : undefined;
     const minor = text === undefined ? undefined : parseMinorUnits(text);
-    if (minor === undefined) this.problems.add(field, `${field} is ${describe(value)}; give a non-negative amount with at most 2 decimals, such as 12.50`, at);
+    if (minor === undefined) this.problem("unitPrice", index, `${fieldName("unitPrice", index)} is ${describe(value)}; give a non-negative amount with at most 2 decimals, such as 12.50`);
     return minor;
   }
 }

@@ -25,4 +25,35 @@ describe("OrderIdSet", () => {
     expect(set.add("😀".repeat(64))).toBe(true);
     expect(set.add("😀".repeat(64))).toBe(false);
   });
+
+  it("keeps ids apart that a lossy encoding would merge: lone surrogates, digit runs, long ids", () => {
+    const set = new OrderIdSet();
+    const ids = ["a\ud800", "a\ud801", "a\ufffd", "\udc00a", "0", "00", "000", "01", "1", "10", "x09", "x9", "1234", "12 34", "9".repeat(250), "9".repeat(249), "a".repeat(200), "a".repeat(199), "ä".repeat(100)];
+    expect(ids.map((id) => set.add(id))).toEqual(ids.map(() => true));
+    expect(ids.map((id) => set.add(id))).toEqual(ids.map(() => false));
+    expect(set.size).toBe(ids.length);
+  });
+
+  it("answers exactly as a Set<string> does for random ids of digits, letters, non-ASCII and surrogates", () => {
+    // Prepare: a small alphabet so that many ids repeat; a fixed seed so a failure reproduces.
+    const alphabet = ["0", "1", "9", "5", "a", "-", "ä", "東", "\ud83d", "\ude00", "\ud800"];
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const reference = new Set<string>();
+    const set = new OrderIdSet();
+
+    // Act and assess
+    for (let i = 0; i < 60_000; i++) {
+      const length = random(4) === 0 ? 100 + random(151) : 1 + random(6);
+      let id = "";
+      for (let j = 0; j < length; j++) id += alphabet[random(alphabet.length)];
+      const isNew = !reference.has(id);
+      reference.add(id);
+      if (set.add(id) !== isNew) throw new Error(`add(${JSON.stringify(id)}) should be ${isNew}`);
+    }
+    expect(set.size).toBe(reference.size);
+  });
 });
