@@ -10,6 +10,8 @@ const TAG_BITS = 8;
 /** Largest arena of one shard the slots can address: 16 MiB, 4 GiB over all shards. */
 const MAX_SHARD_BYTES = 2 ** (32 - TAG_BITS) - 1;
 const MAX_LOAD = 0.8;
+/** Small tables double (fewer rebuilds, little memory); large ones grow by 30% (less memory held). */
+const SMALL_SLOTS = 1 << 12;
 const GROWTH = 1.3;
 const MIN_SLOTS = 8;
 /** First byte of the encoding of an id with non-ASCII characters; never in an ASCII encoding. */
@@ -165,7 +167,7 @@ export class OrderIdSet {
 
   /** Replaces the shard's table by a larger one, filled by reading the arena in order. */
   private rebuild(shard: Shard): void {
-    const size = Math.ceil(shard.slots.length * GROWTH);
+    const size = shard.slots.length < SMALL_SLOTS ? shard.slots.length * 2 : Math.ceil(shard.slots.length * GROWTH);
     shard.slots = new Int32Array(0); // the old table can go before the new one is allocated
     const slots = new Int32Array(size);
     for (let c = 0; c < shard.chunks.length; c++) {

@@ -16,11 +16,11 @@ const ORDER_ID = ascii('{"orderId":');
 const CUSTOMER_ID = ascii(',"customerId":');
 const ORDER_DATE = ascii(',"orderDate":"');
 const CURRENCY = ascii('","currency":"');
-const ITEMS = ascii('","items":[');
-const SKU = ascii('{"sku":');
+const FIRST_SKU = ascii('","items":[{"sku":');
+const NEXT_SKU = ascii('"},{"sku":');
 const QUANTITY = ascii(',"quantity":');
 const UNIT_PRICE = ascii(',"unitPrice":"');
-const TOTAL = ascii('],"total":"');
+const TOTAL = ascii('"}],"total":"');
 const LINE = ascii(',"line":');
 const INDEX = ascii(',"index":');
 const END = ascii("}}\n");
@@ -77,17 +77,13 @@ export class NdjsonWriter {
     at = putAscii(block, at, order.orderDate);
     at = put(block, at, CURRENCY);
     at = putAscii(block, at, order.currency);
-    at = put(block, at, ITEMS);
     for (let i = 0; i < count; i++) {
-      if (i > 0) block[at++] = 44;
-      at = put(block, at, SKU);
+      at = put(block, at, i === 0 ? FIRST_SKU : NEXT_SKU);
       at = putString(block, at, order.skus[i]);
       at = put(block, at, QUANTITY);
       at = putInteger(block, at, order.quantities[i]);
       at = put(block, at, UNIT_PRICE);
       at = putMoney(block, at, order.prices[i]);
-      block[at++] = 34;
-      block[at++] = 125;
     }
     at = put(block, at, TOTAL);
     at = putMoney(block, at, order.total);
@@ -116,7 +112,12 @@ function moneyBound(minor: MinorUnits): number {
   return typeof minor === "number" ? 24 : formatMinorUnits(minor).length;
 }
 
+/** Copies constant bytes: a loop for short ones, `set` (a native copy) where it is faster. */
 function put(block: Uint8Array, start: number, bytes: Uint8Array): number {
+  if (bytes.length >= 16) {
+    block.set(bytes, start);
+    return start + bytes.length;
+  }
   let at = start;
   for (let i = 0; i < bytes.length; i++) block[at++] = bytes[i];
   return at;
