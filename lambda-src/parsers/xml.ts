@@ -4,15 +4,65 @@ import { LIMITS } from "../limits";
 import type { RawItem, RawOrder } from "../types";
 import type { ParsedEntry } from "./types";
 
-const ORDER_FIELDS = new Set(["orderId", "customerId", "orderDate", "currency"]);
-const ITEM_FIELDS = new Set(["sku", "quantity", "unitPrice"]);
 const REFUSED = /<!(DOCTYPE|ENTITY)/;
 
+/** An `<order>` being read: its fields' text, as the elements gave it. */
 interface OrderDraft {
   readonly line: number;
-  readonly fields: Record<string, string>;
+  orderId?: string;
+  customerId?: string;
+  orderDate?: string;
+  currency?: string;
   items?: RawItem[];
   itemCount: number;
+}
+
+/** An `<item>` being read. */
+interface ItemDraft {
+  readonly line: number;
+  sku?: string;
+  quantity?: string;
+  unitPrice?: string;
+}
+
+/** Which value a field element holds; 0 for any other element. */
+const enum Field {
+  None,
+  OrderId,
+  CustomerId,
+  OrderDate,
+  Currency,
+  Sku,
+  Quantity,
+  UnitPrice,
+}
+
+function orderField(name: string): Field {
+  switch (name) {
+    case "orderId":
+      return Field.OrderId;
+    case "customerId":
+      return Field.CustomerId;
+    case "orderDate":
+      return Field.OrderDate;
+    case "currency":
+      return Field.Currency;
+    default:
+      return Field.None;
+  }
+}
+
+function itemField(name: string): Field {
+  switch (name) {
+    case "sku":
+      return Field.Sku;
+    case "quantity":
+      return Field.Quantity;
+    case "unitPrice":
+      return Field.UnitPrice;
+    default:
+      return Field.None;
+  }
 }
 
 /**
@@ -23,11 +73,16 @@ interface OrderDraft {
  */
 export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
   const parser = new SaxesParser({ position: true });
-  const path: string[] = [];
+  let depth = 0;
+  /** True while the open depth-3 element of the current order is `<items>`. */
+  let inItems = false;
   let batch: ParsedEntry[] = [];
   let order: OrderDraft | undefined;
-  let item: { line: number; fields: Record<string, string> } | undefined;
-  let field: { name: string; depth: number; text: string } | undefined;
+  let item: ItemDraft | undefined;
+  /** The field element being read (its depth is `fieldDepth`), and its text so far. */
+  let field = Field.None;
+  let fieldDepth = 0;
+  let fieldText = "";
   let tagLine = 1;
   let lines = 1;
   let carry = "";
@@ -39,32 +94,52 @@ export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<rea
     tagLine = parser.line;
   });
   parser.on("opentag", (tag) => {
-    path.push(tag.name);
-    const depth = path.length;
-    if (depth === 1 && tag.name !== "orders") throw new MalformedFileError("XML", `the root element is <${tag.name}>; use <orders>`);
-    if (depth === 2 && tag.name === "order") order = { line: tagLine, fields: {}, itemCount: 0 };
-    else if (order !== undefined && depth === 3 && tag.name === "items") order.items ??= [];
-    else if (order?.items !== undefined && depth === 4 && path[2] === "items" && tag.name === "item") item = { line: tagLine, fields: {} };
-    else if (order !== undefined && field === undefined && ((depth === 3 && ORDER_FIELDS.has(tag.name)) || (item !== undefined && depth === 5 && ITEM_FIELDS.has(tag.name)))) {
-      field = { name: tag.name, depth, text: "" };
+    depth++;
+    const name = tag.name;
+    if (depth === 1) {
+      if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${name}>; use <orders>`);
+    } else if (depth === 2) {
+      if (name === "order") order = { line: tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
+    } else if (order === undefined) {
+      // Outside an order: ignored.
+    } else if (depth === 3) {
+      if (name === "items") {
+        order.items ??= [];
+        inItems = true;
+      } else if (field === Field.None) {
+        field = orderField(name);
+        if (field !== Field.None) {
+          fieldDepth = depth;
+          fieldText = "";
+        }
+      }
+    } else if (depth === 4) {
+      if (inItems && name === "item") item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
+    } else if (depth === 5 && item !== undefined && field === Field.None) {
+      field = itemField(name);
+      if (field !== Field.None) {
+        fieldDepth = depth;
+        fieldText = "";
+      }
     }
   });
   const onText = (value: string): void => {
-    if (field !== undefined && path.length === field.depth) field.text += value;
+    if (field !== Field.None && depth === fieldDepth) fieldText += value;
   };
   parser.on("text", onText);
   parser.on("cdata", onText);
   parser.on("closetag", () => {
-    const depth = path.length;
-    path.pop();
-    if (field !== undefined && depth === field.depth) {
-      (item ?? order)!.fields[field.name] = field.text;
-      field = undefined;
-    } else if (item !== undefined && depth === 4) {
+    const closed = depth--;
+    if (field !== Field.None && closed === fieldDepth) {
+      setField(field, fieldText, order!, item);
+      field = Field.None;
+    } else if (item !== undefined && closed === 4) {
       order!.itemCount++;
-      if (order!.items!.length <= LIMITS.maxItems) order!.items!.push({ sku: item.fields.sku, quantity: item.fields.quantity, unitPrice: item.fields.unitPrice, line: item.line });
+      if (order!.items!.length <= LIMITS.maxItems) order!.items!.push({ sku: item.sku, quantity: item.quantity, unitPrice: item.unitPrice, line: item.line });
       item = undefined;
-    } else if (order !== undefined && depth === 2) {
+    } else if (closed === 3) {
+      inItems = false;
+    } else if (order !== undefined && closed === 2) {
       batch.push(toEntry(order));
       order = undefined;
     }
@@ -102,15 +177,41 @@ function write(parser: SaxesParser, chunk: string | undefined): void {
   }
 }
 
+function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft | undefined): void {
+  switch (field) {
+    case Field.OrderId:
+      order.orderId = text;
+      break;
+    case Field.CustomerId:
+      order.customerId = text;
+      break;
+    case Field.OrderDate:
+      order.orderDate = text;
+      break;
+    case Field.Currency:
+      order.currency = text;
+      break;
+    case Field.Sku:
+      item!.sku = text;
+      break;
+    case Field.Quantity:
+      item!.quantity = text;
+      break;
+    case Field.UnitPrice:
+      item!.unitPrice = text;
+      break;
+  }
+}
+
 function toEntry(order: OrderDraft): ParsedEntry {
   if (order.itemCount > LIMITS.maxItems) {
     return { kind: "rejected", problem: { position: { line: order.line }, field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` } };
   }
   const raw: RawOrder = {
-    orderId: order.fields.orderId,
-    customerId: order.fields.customerId,
-    orderDate: order.fields.orderDate,
-    currency: order.fields.currency,
+    orderId: order.orderId,
+    customerId: order.customerId,
+    orderDate: order.orderDate,
+    currency: order.currency,
     items: order.items,
   };
   return { kind: "order", order: raw, position: { line: order.line } };
