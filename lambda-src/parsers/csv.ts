@@ -127,6 +127,8 @@ export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<rea
   pipeline(Readable.from(chunks), rows, () => undefined);
 
   let columns: ColumnIndex | undefined;
+  /** The columns of `ORDER_FIELDS`, in that order. */
+  let orderColumns: number[] = [];
   let line = 1;
   let group: Group | undefined;
   let batch: ParsedEntry[] = [];
@@ -137,15 +139,21 @@ export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<rea
     if (row.length === 1 && row[0].trim() === "") continue;
     if (columns === undefined) {
       columns = columnIndex(row);
+      orderColumns = ORDER_FIELDS.map((field) => columns![field]);
       continue;
     }
     const orderId = (row[columns.order_id] ?? "").trim();
     const item: RawItem = { sku: row[columns.sku], quantity: row[columns.quantity], unitPrice: row[columns.unit_price], line: rowLine };
     if (group !== undefined && orderId !== "" && orderId === group.orderId) {
       if (group.conflict === undefined) {
-        for (const field of ORDER_FIELDS) {
-          const value = row[columns[field]]?.trim();
-          if (value !== group.fields[field]) {
+        for (let f = 0; f < ORDER_FIELDS.length; f++) {
+          const field = ORDER_FIELDS[f];
+          const raw = row[orderColumns[f]];
+          const expected = group.fields[field];
+          // A value equal to the (trimmed) first row's needs no trimming to agree with it.
+          if (raw === expected) continue;
+          const value = raw?.trim();
+          if (value !== expected) {
             group.conflict = {
               field: FIELD_NAMES[field],
               message: `${field} "${value ?? ""}" on line ${rowLine} differs from "${group.fields[field] ?? ""}" on line ${group.line}; rows of one order must agree`,
