@@ -1,8 +1,8 @@
 /** An amount in minor units (cents): a number while exact, a bigint beyond that. */
 export type MinorUnits = number | bigint;
 
-/** Longest decimal text whose minor units are certainly a safe integer. */
-const SAFE_DIGITS = 15;
+/** Most integer digits whose minor units (x 100, plus cents) are certainly a safe integer: 13 (15 would overflow 2^53). */
+const SAFE_DIGITS = 13;
 /** Above this many minor units a line (quantity <= 1e6) could leave exact double arithmetic. */
 const SAFE_PRICE = 9_000_000;
 

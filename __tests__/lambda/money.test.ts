@@ -36,6 +36,18 @@ describe("money", () => {
     expect(formatMinorUnits(total)).toBe("12345678901234567890990000.01");
   });
 
+  it.each([
+    ["999999999999999.99", "999999999999999.99"],
+    ["90071992547409.93", "90071992547409.93"],
+    ["9999999999999.99", "9999999999999.99"],
+  ])("keeps every cent of %s, at the edge of exact doubles", (text, expected) => {
+    // Act
+    const minor = parseMinorUnits(text)!;
+
+    // Assess
+    expect(formatMinorUnits(lineTotal([{ quantity: 1, minor }]))).toBe(expected);
+  });
+
   it("keeps exact totals at the largest safe price and quantity", () => {
     expect(formatMinorUnits(lineTotal(Array.from({ length: 1000 }, () => ({ quantity: 1_000_000, minor: 9_000_000 }))))).toBe("90000000000000.00");
   });
