@@ -1,0 +1,92 @@
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { InvalidEncodingError } from "../../lambda-src/errors";
+import { parseNdjson } from "../../lambda-src/parsers/ndjson";
+import { decodeText } from "../../lambda-src/text";
+
+async function* chunksOf<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+async function decoded(chunks: readonly number[][]): Promise<string> {
+  let text = "";
+  for await (const piece of decodeText(chunksOf(chunks.map((c) => Uint8Array.from(c))), 1 << 20)) text += piece;
+  return text;
+}
+
+const bytes = (text: string): number[] => [...Buffer.from(text, "utf8")];
+
+describe("decodeText", () => {
+  it("drops a leading BOM only, also when later chunks are ASCII", async () => {
+    expect(await decoded([[0xef, 0xbb, 0xbf, ...bytes("ab")], bytes("cd"), bytes("\uFEFFe")])).toBe("abcd\uFEFFe");
+  });
+
+  it("keeps a BOM that starts a later chunk after ASCII chunks", async () => {
+    expect(await decoded([bytes("ab"), bytes("cd"), bytes("\uFEFFe"), bytes("f")])).toBe("abcd\uFEFFef");
+  });
+
+  it("joins characters split across chunks, before ASCII chunks", async () => {
+    const euro = bytes("€"); // 3 bytes
+    const emoji = bytes("😀"); // 4 bytes
+    expect(await decoded([bytes("a"), [euro[0]], [euro[1]], [euro[2], 0x62], bytes("c"), [...bytes("d"), ...emoji.slice(0, 3)], [emoji[3]], bytes("e")])).toBe("a€bcd😀e");
+  });
+
+  it("fails invalid UTF-8 anywhere, also a character cut off at the end", async () => {
+    await expect(decoded([bytes("ab"), [0x61, 0xff], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
+    await expect(decoded([bytes("ab"), bytes("c"), [0xe2, 0x82]])).rejects.toBeInstanceOf(InvalidEncodingError);
+    await expect(decoded([bytes("ab"), [0xe2, 0x82], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
+  });
+});
+
+/** Lines as `readline` numbers them: [line number, content] of each non-blank line. */
+async function readlineLines(text: string): Promise<[number, string][]> {
+  const lines: [number, string][] = [];
+  let line = 0;
+  for await (const content of createInterface({ input: Readable.from([text]), crlfDelay: Infinity })) {
+    line++;
+    if (content.trim() !== "") lines.push([line, content]);
+  }
+  return lines;
+}
+
+async function ndjsonLines(chunks: readonly string[]): Promise<[number, unknown][]> {
+  const lines: [number, unknown][] = [];
+  for await (const batch of parseNdjson(chunksOf(chunks))) {
+    for (const entry of batch) {
+      if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, entry.order]);
+      else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
+    }
+  }
+  return lines;
+}
+
+describe("parseNdjson line splitting", () => {
+  const texts = [
+    '{"a":1}\n{"a":2}\n',
+    '{"a":1}\r\n\r\n{"a":2}\r\n{"a":3}',
+    '{"a":1}\r{"a":2}\n\n  \n{"a":3}\r\n',
+    '\n\n{"a":1}\n{"a":\n2}\n[]\nnull\n{"a":4}',
+    '{"a":"x\\ny"}\r\r\n{"a":5}\r',
+  ];
+
+  it.each(texts)("numbers lines as readline does, whatever the chunking: %j", async (text) => {
+    const expected = (await readlineLines(text)).map(([line, content]) => [line, content]);
+    for (let size = 1; size <= text.length; size++) {
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+      const got = await ndjsonLines(chunks);
+      expect(got.map(([line]) => line)).toEqual(expected.map(([line]) => line));
+      got.forEach(([, value], i) => {
+        const content = expected[i][1] as string;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(content);
+        } catch {
+          parsed = undefined;
+        }
+        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) expect(value).toEqual(parsed);
+        else expect(typeof value).toBe("string");
+      });
+    }
+  });
+});
