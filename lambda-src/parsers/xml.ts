@@ -135,7 +135,8 @@ export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<rea
       field = Field.None;
     } else if (item !== undefined && closed === 4) {
       order!.itemCount++;
-      if (order!.items!.length <= LIMITS.maxItems) order!.items!.push({ sku: item.sku, quantity: item.quantity, unitPrice: item.unitPrice, line: item.line });
+      // The draft is the item: it has exactly a RawItem's fields.
+      if (order!.items!.length <= LIMITS.maxItems) order!.items!.push(item);
       item = undefined;
     } else if (closed === 3) {
       inItems = false;
@@ -146,9 +147,10 @@ export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<rea
   });
 
   for await (const chunk of text) {
-    const refused = REFUSED.exec(carry + chunk);
+    // The previous chunk's tail with this one's start, then this chunk on its own: no copy of the whole chunk.
+    const refused = (carry.length > 0 ? REFUSED.exec(carry + chunk.slice(0, 16)) : null) ?? REFUSED.exec(chunk);
     if (refused) {
-      const before = (carry + chunk).slice(0, refused.index);
+      const before = refused.input.slice(0, refused.index);
       let line = lines;
       for (let at = before.indexOf("\n"); at >= 0; at = before.indexOf("\n", at + 1)) line++;
       throw new RefusedXmlError(refused[1] === "DOCTYPE" ? "DOCTYPE" : "entity declaration", line);
@@ -207,12 +209,7 @@ function toEntry(order: OrderDraft): ParsedEntry {
   if (order.itemCount > LIMITS.maxItems) {
     return { kind: "rejected", problem: { position: { line: order.line }, field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` } };
   }
-  const raw: RawOrder = {
-    orderId: order.orderId,
-    customerId: order.customerId,
-    orderDate: order.orderDate,
-    currency: order.currency,
-    items: order.items,
-  };
+  // The draft is the order: it has a RawOrder's fields (and two the validator does not read).
+  const raw: RawOrder = order;
   return { kind: "order", order: raw, position: { line: order.line } };
 }
