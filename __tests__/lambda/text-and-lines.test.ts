@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { InvalidEncodingError } from "../../lambda-src/errors";
+import { parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
 import { decodeText } from "../../lambda-src/text";
 
@@ -88,5 +89,41 @@ describe("parseNdjson line splitting", () => {
         else expect(typeof value).toBe("string");
       });
     }
+  });
+});
+
+async function csvLines(chunks: readonly string[]): Promise<[number, unknown][]> {
+  const lines: [number, unknown][] = [];
+  for await (const batch of parseCsv(chunksOf(chunks))) {
+    for (const entry of batch) {
+      if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, (entry.order.items as { line: number }[]).map((item) => item.line)]);
+      else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
+    }
+  }
+  return lines;
+}
+
+describe("parseCsv line numbers", () => {
+  const header = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
+  const row = (id: string, sku = "S"): string => `${id},C,2025-07-10,EUR,${sku},1,1.00`;
+
+  it("counts line ends inside quoted fields, also when the first quote comes in a later chunk", async () => {
+    const early = Array.from({ length: 50 }, (_, i) => row(`A${i}`)).join("\n");
+    const text = `${header}\n${early}\n${row("Q", '"multi\nline\nsku"')}\n${row("Q", "T")}\n${row("Z")}\n`;
+    const expected: [number, unknown][] = [...Array.from({ length: 50 }, (_, i): [number, unknown] => [i + 2, [i + 2]]), [52, [52, 55]], [56, [56]]];
+    for (const size of [7, 64, 1000, text.length]) {
+      const chunks: string[] = [];
+      for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+      expect(await csvLines(chunks)).toEqual(expected);
+    }
+  });
+
+  it("counts a lone LF in an unquoted field of a CRLF file as a line end", async () => {
+    const text = `${header}\r\n${row("A1")}\r\n${row("A2", "S\nT")}\r\n${row("A3")}\r\n`;
+    expect(await csvLines([text])).toEqual([
+      [2, [2]],
+      [3, [3]],
+      [5, [5]],
+    ]);
   });
 });

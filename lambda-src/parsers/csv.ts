@@ -123,8 +123,19 @@ async function lineEnding(text: AsyncIterable<string>): Promise<{ readonly newli
 export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
   const { newline, text: chunks } = await lineEnding(text);
   const rows = csvRowStream(newline);
+  /**
+   * Whether papaparse may have been given a quote. Before that, with LF rows, no field can hold a
+   * line end, so rows need no scan for them (with CRLF rows an unquoted field may hold a lone LF).
+   */
+  let quoted = newline !== "\n";
+  async function* watched(source: AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const chunk of source) {
+      if (!quoted && chunk.includes('"')) quoted = true;
+      yield chunk;
+    }
+  }
   // pipeline() destroys the source when the rows stop being read, which releases the S3 body.
-  pipeline(Readable.from(chunks), rows, () => undefined);
+  pipeline(Readable.from(watched(chunks)), rows, () => undefined);
 
   let columns: ColumnIndex | undefined;
   /** The columns of `ORDER_FIELDS`, in that order. */
@@ -135,7 +146,7 @@ export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<rea
   for await (const block of batchesOf<string[]>(rows, 1024)) {
     for (const row of block) {
     const rowLine = line;
-    line += 1 + newlinesIn(row);
+    line += quoted ? 1 + newlinesIn(row) : 1;
     if (row.length === 1 && row[0].trim() === "") continue;
     if (columns === undefined) {
       columns = columnIndex(row);
