@@ -21,6 +21,8 @@ import { bundleLambda } from "../stacks/lambda-bundle";
 const ROOT = path.resolve(__dirname, "..");
 const FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200_000);
+/** Repetitions per format and mode; the table shows medians. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
@@ -146,6 +148,15 @@ function coldInitMs(bundleFile: string): number {
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 
+/**
+ * The run with the median time, reporting the highest RSS of all runs. Bare and full runs of a
+ * format alternate, so a machine that slows down mid-run skews both alike.
+ */
+function median(runs: readonly Measurement[]): Measurement {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[Math.floor(sorted.length / 2)], maxRssMiB: Math.max(...runs.map((m) => m.maxRssMiB)) };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-handler-"));
   try {
@@ -153,14 +164,20 @@ async function main(): Promise<void> {
     const bundle = bundleLambda({ outDir: path.join(dir, "lambda") });
     const bundleFile = path.join(bundle.dir, "index.js");
 
-    console.log(`\nHandler throughput (${ORDERS.toLocaleString("en-US")} generated orders per format, 1-3 items each; node ${process.version}, each figure from its own child process)\n`);
+    console.log(`\nHandler throughput (${ORDERS.toLocaleString("en-US")} generated orders per format, 1-3 items each; node ${process.version}, median of ${RUNS} runs, each in its own child process)\n`);
     console.log("| format | file MiB | bare parser MiB/s | bare orders/s | full path MiB/s | full orders/s | full/bare | peak RSS bare MiB | peak RSS full MiB |");
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const format of FORMATS) {
       const file = path.join(dir, `orders.${format}`);
       const orders = await writeGeneratedFile(file, format, { minOrders: ORDERS });
-      const b = measure("bare", format, file, kernelFile);
-      const f = measure("full", format, file, kernelFile);
+      const bares: Measurement[] = [];
+      const fulls: Measurement[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        bares.push(measure("bare", format, file, kernelFile));
+        fulls.push(measure("full", format, file, kernelFile));
+      }
+      const b = median(bares);
+      const f = median(fulls);
       if (f.orders !== orders) throw new Error(`${format}: expected ${orders} orders, the full path wrote ${f.orders}`);
       const mib = f.bytes / MIB;
       console.log(`| ${format} | ${fmt(mib)} | ${fmt(mib / b.seconds)} | ${Math.round(orders / b.seconds).toLocaleString("en-US")} | ${fmt(mib / f.seconds)} | ${Math.round(orders / f.seconds).toLocaleString("en-US")} | ${fmt((b.seconds / f.seconds) * 100, 0)}% | ${fmt(b.maxRssMiB, 0)} | ${fmt(f.maxRssMiB, 0)} |`);
