@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
-import { bundleLambda } from "../stacks/lambda-bundle";
+import { BUNDLE_SETTINGS, bundleLambda } from "../stacks/lambda-bundle";
 
 const ROOT = path.resolve(__dirname, "..");
 const FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
@@ -59,14 +59,7 @@ function buildKernel(dir: string): string {
       loader: "ts",
     },
     outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
-    logLevel: "error",
+    ...BUNDLE_SETTINGS,
   });
   return outfile;
 }

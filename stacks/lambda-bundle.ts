@@ -28,22 +28,21 @@ export interface LambdaBundle {
 const ROOT = path.resolve(__dirname, "..");
 const built = new Map<string, LambdaBundle>();
 
-/** esbuild settings of the function bundle: one CommonJS file that Node 20 (local) and nodejs22.x (Lambda) both run. */
+/** How the function's code is compiled: one CommonJS file that Node 20 (local) and nodejs22.x (Lambda) both run. */
+export const BUNDLE_SETTINGS = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: true,
+  legalComments: "none",
+  logLevel: "error",
+} as const satisfies BuildOptions;
+
 function buildOptions(entry: string, dir: string): BuildOptions {
-  return {
-    entryPoints: [entry],
-    outfile: path.join(dir, `${BUNDLE_FILE}.js`),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
-    legalComments: "none",
-    logLevel: "error",
-    metafile: true,
-  };
+  return { ...BUNDLE_SETTINGS, entryPoints: [entry], outfile: path.join(dir, `${BUNDLE_FILE}.js`), metafile: true };
 }
 
 /** What a bundle was built from: every input file's size and mtime, plus the build settings. */
