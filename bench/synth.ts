@@ -66,6 +66,12 @@ function main(): void {
     console.log(`| ${variant.name} | ${ms.toFixed(0)} | ${(ms / ours).toFixed(1)}x |`);
   }
   console.log(`\nnpm run synth: ${(ours / 1000).toFixed(2)} s (target < 2 s); template default / ours = ${(template / ours).toFixed(1)}x (target >= 5x)`);
+  if (process.env.BENCH_SKIP_TESTS !== "1") {
+    const outDir = mkdtempSync(path.join(tmpdir(), "bench-tests-"));
+    const suite = time({ name: "jest", command: "npx", args: ["jest", "--silent"] }, outDir);
+    rmSync(outDir, { recursive: true, force: true });
+    console.log(`Test time: the whole jest suite (once, after the type-check above) ${(suite.ms / 1000).toFixed(1)} s${suite.ok ? "" : " (FAILED)"}`);
+  }
 }
 
 main();
