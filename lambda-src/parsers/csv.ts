@@ -145,46 +145,46 @@ export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<rea
   let batch: ParsedEntry[] = [];
   for await (const block of batchesOf<string[]>(rows, 1024)) {
     for (const row of block) {
-    const rowLine = line;
-    line += quoted ? 1 + newlinesIn(row) : 1;
-    if (row.length === 1 && row[0].trim() === "") continue;
-    if (columns === undefined) {
-      columns = columnIndex(row);
-      orderColumns = ORDER_FIELDS.map((field) => columns![field]);
-      continue;
-    }
-    const orderId = (row[columns.order_id] ?? "").trim();
-    const item: RawItem = { sku: row[columns.sku], quantity: row[columns.quantity], unitPrice: row[columns.unit_price], line: rowLine };
-    if (group !== undefined && orderId !== "" && orderId === group.orderId) {
-      if (group.conflict === undefined) {
-        for (let f = 0; f < ORDER_FIELDS.length; f++) {
-          const field = ORDER_FIELDS[f];
-          const raw = row[orderColumns[f]];
-          const expected = group.fields[field];
-          // A value equal to the (trimmed) first row's needs no trimming to agree with it.
-          if (raw === expected) continue;
-          const value = raw?.trim();
-          if (value !== expected) {
-            group.conflict = {
-              field: FIELD_NAMES[field],
-              message: `${field} "${value ?? ""}" on line ${rowLine} differs from "${group.fields[field] ?? ""}" on line ${group.line}; rows of one order must agree`,
-            };
-            break;
+      const rowLine = line;
+      line += quoted ? 1 + newlinesIn(row) : 1;
+      if (row.length === 1 && row[0].trim() === "") continue;
+      if (columns === undefined) {
+        columns = columnIndex(row);
+        orderColumns = ORDER_FIELDS.map((field) => columns![field]);
+        continue;
+      }
+      const orderId = (row[columns.order_id] ?? "").trim();
+      const item: RawItem = { sku: row[columns.sku], quantity: row[columns.quantity], unitPrice: row[columns.unit_price], line: rowLine };
+      if (group !== undefined && orderId !== "" && orderId === group.orderId) {
+        if (group.conflict === undefined) {
+          for (let f = 0; f < ORDER_FIELDS.length; f++) {
+            const field = ORDER_FIELDS[f];
+            const raw = row[orderColumns[f]];
+            const expected = group.fields[field];
+            // A value equal to the (trimmed) first row's needs no trimming to agree with it.
+            if (raw === expected) continue;
+            const value = raw?.trim();
+            if (value !== expected) {
+              group.conflict = {
+                field: FIELD_NAMES[field],
+                message: `${field} "${value ?? ""}" on line ${rowLine} differs from "${group.fields[field] ?? ""}" on line ${group.line}; rows of one order must agree`,
+              };
+              break;
+            }
           }
         }
+        group.itemCount++;
+        if (group.items.length <= LIMITS.maxItems) group.items.push(item);
+        continue;
       }
-      group.itemCount++;
-      if (group.items.length <= LIMITS.maxItems) group.items.push(item);
-      continue;
-    }
-    if (group !== undefined) batch.push(toEntry(group));
-    group = {
-      line: rowLine,
-      orderId,
-      fields: { customer_id: row[columns.customer_id]?.trim(), order_date: row[columns.order_date]?.trim(), currency: row[columns.currency]?.trim() },
-      items: [item],
-      itemCount: 1,
-    };
+      if (group !== undefined) batch.push(toEntry(group));
+      group = {
+        line: rowLine,
+        orderId,
+        fields: { customer_id: row[columns.customer_id]?.trim(), order_date: row[columns.order_date]?.trim(), currency: row[columns.currency]?.trim() },
+        items: [item],
+        itemCount: 1,
+      };
     }
     if (batch.length > 0) {
       yield batch;
