@@ -4,7 +4,7 @@ export type MinorUnits = number | bigint;
 /** Most integer digits whose minor units (x 100, plus cents) are certainly a safe integer: 13 (15 would overflow 2^53). */
 const SAFE_DIGITS = 13;
 /** Above this many minor units a line (quantity <= 1e6) could leave exact double arithmetic. */
-const SAFE_PRICE = 9_000_000;
+export const SAFE_PRICE = 9_000_000;
 
 /**
  * Minor units (cents) of a non-negative decimal with at most 2 fraction digits (`"12.5"`,

@@ -1,6 +1,6 @@
 import { normalizeOrderDate } from "./dates";
 import { LIMITS } from "./limits";
-import { decimalTextOfNumber, formatMinorUnits, lineTotal, type MinorUnits, parseMinorUnits } from "./money";
+import { decimalTextOfNumber, formatMinorUnits, lineTotal, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
 
@@ -31,8 +31,6 @@ export interface CheckedOrder {
 const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
 /** Distinct date texts remembered per file; orders of one file mostly share a few dates. */
 const DATE_CACHE_SIZE = 4096;
-/** Above this many minor units a line (quantity <= 1e6) could leave exact double arithmetic. */
-const SAFE_PRICE = 9_000_000;
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
