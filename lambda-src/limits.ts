@@ -15,6 +15,4 @@ export const LIMITS = {
   maxMessageLength: 300,
   /** Time kept back from the function's timeout to abort the upload, record FAILED and publish. */
   timeoutReserveMs: 10_000,
-  /** Orders between two checks of the deadline while parsing. */
-  deadlineCheckEvery: 512,
 } as const;

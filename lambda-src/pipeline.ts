@@ -1,10 +1,10 @@
 import { NoValidOrdersError, ProcessingTimeoutError } from "./errors";
-import { LIMITS } from "./limits";
 import { PARSERS } from "./parsers/by-format";
+import type { OrderVisitor } from "./parsers/types";
 import { NdjsonWriter } from "./serialize";
 import type { OrderTally } from "./tally";
 import { decodeText, type ReadProgress } from "./text";
-import type { SupportedFormat } from "./types";
+import type { OrderProblem, RawOrder, SourcePosition, SupportedFormat } from "./types";
 import { OrderValidator } from "./validation";
 
 /** Receives the output NDJSON as UTF-8 in pieces of whole lines; a returned promise is awaited (backpressure). */
@@ -43,33 +43,64 @@ const FLUSH_BYTES = 1 << 18;
  * `FileRejectedError` for a file-level problem, including a file with no valid order.
  */
 export async function processOrders(props: ProcessOrdersProps): Promise<void> {
-  const { tally, sink } = props;
-  const validator = new OrderValidator(props.fileName);
-  const writer = new NdjsonWriter(props.fileName);
-  const text = decodeText(props.body, props.maxBytes, props.progress);
-  const started = Date.now();
-  let sinceCheck = 0;
-  for await (const batch of PARSERS[props.format](text)) {
-    for (const entry of batch) {
-      if (entry.kind === "rejected") {
-        tally.reject([entry.problem]);
-        continue;
-      }
-      const problems = validator.check(entry.order, entry.position);
-      if (problems === undefined) {
-        tally.accept();
-        writer.write(validator, entry.position);
-      } else {
-        tally.reject(problems);
-      }
-    }
-    if (writer.pendingBytes >= FLUSH_BYTES) for (const block of writer.take()) await sink.write(block);
-    sinceCheck += batch.length;
-    if (props.deadline !== undefined && sinceCheck >= LIMITS.deadlineCheckEvery) {
-      sinceCheck = 0;
-      if (Date.now() >= props.deadline) throw new ProcessingTimeoutError(Date.now() - started);
+  const processor = new OrderProcessor(props);
+  await PARSERS[props.format](decodeText(props.body, props.maxBytes, props.progress), processor);
+  await processor.flush();
+  if (props.tally.valid === 0) throw new NoValidOrdersError(props.tally.total);
+}
+
+/** Validates each order a parser reads, counts it, and writes the valid ones to the sink. */
+class OrderProcessor implements OrderVisitor {
+  private readonly validator: OrderValidator;
+  private readonly writer: NdjsonWriter;
+  private readonly started = Date.now();
+  /** Where the order being read field by field started. */
+  private position: SourcePosition = { line: 0 };
+
+  constructor(private readonly props: ProcessOrdersProps) {
+    this.validator = new OrderValidator(props.fileName);
+    this.writer = new NdjsonWriter(props.fileName);
+  }
+
+  order(raw: RawOrder, position: SourcePosition): void {
+    this.settle(this.validator.check(raw, position), position);
+  }
+
+  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
+    this.position = position;
+    this.validator.begin(position, orderId, customerId, orderDate, currency);
+  }
+
+  item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void {
+    this.validator.item(sku, quantity, unitPrice, line);
+  }
+
+  end(problem?: OrderProblem): void {
+    if (problem === undefined) this.settle(this.validator.finish(), this.position);
+    else this.props.tally.reject([problem]);
+  }
+
+  reject(problem: OrderProblem): void {
+    this.props.tally.reject([problem]);
+  }
+
+  async drain(): Promise<void> {
+    if (this.writer.pendingBytes >= FLUSH_BYTES) await this.flush();
+    const deadline = this.props.deadline;
+    if (deadline !== undefined && Date.now() >= deadline) throw new ProcessingTimeoutError(Date.now() - this.started);
+  }
+
+  /** Hands everything written so far to the sink. */
+  async flush(): Promise<void> {
+    for (const block of this.writer.take()) await this.props.sink.write(block);
+  }
+
+  private settle(problems: readonly OrderProblem[] | undefined, position: SourcePosition): void {
+    if (problems === undefined) {
+      this.props.tally.accept();
+      this.writer.write(this.validator, position);
+    } else {
+      this.props.tally.reject(problems);
     }
   }
-  for (const block of writer.take()) await sink.write(block);
-  if (tally.valid === 0) throw new NoValidOrdersError(tally.total);
 }

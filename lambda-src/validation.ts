@@ -1,7 +1,8 @@
-import { normalizeOrderDate } from "./dates";
+import { isoOf, orderDateMillis } from "./dates";
 import { LIMITS } from "./limits";
 import { decimalTextOfNumber, formatMinorUnits, lineTotal, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
+import { trimmed as trim } from "./text";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
 
 /** The outcome of validating one order: the normalized order, or every problem found in it. */
@@ -14,8 +15,8 @@ export type ValidationResult = { readonly ok: true; readonly order: NormalizedOr
 export interface CheckedOrder {
   readonly orderId: string;
   readonly customerId: string;
-  /** UTC, `YYYY-MM-DDTHH:mm:ss.sssZ`. */
-  readonly orderDate: string;
+  /** The order date as epoch milliseconds (written as UTC `YYYY-MM-DDTHH:mm:ss.sssZ`). */
+  readonly orderDateMs: number;
   /** Three upper-case letters. */
   readonly currency: string;
   /** Number of items; the arrays below may be longer (reused), only the first `itemCount` count. */
@@ -29,8 +30,6 @@ export interface CheckedOrder {
 }
 
 const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
-/** Distinct date texts remembered per file; orders of one file mostly share a few dates. */
-const DATE_CACHE_SIZE = 4096;
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -79,11 +78,16 @@ function fieldName(field: string, index: number): string {
 /**
  * Validates and normalizes the orders of one file, in file order, per the contract. Pure: no I/O.
  * It remembers every `orderId` it has seen, so a later order with the same id is rejected.
+ *
+ * An order is checked whole (`check`, `validate`) or fed in pieces as a parser reads it (`begin`,
+ * one `item` per line item, `finish`), which spares the CSV parser building objects per row.
+ * Either way the same checks run in the same order and the normalized fields land in reused
+ * arrays, so the hot path allocates nothing per valid order.
  */
 export class OrderValidator implements CheckedOrder {
   orderId = "";
   customerId = "";
-  orderDate = "";
+  orderDateMs = 0;
   currency = "";
   itemCount = 0;
   readonly skus: string[] = [];
@@ -92,7 +96,6 @@ export class OrderValidator implements CheckedOrder {
   total: MinorUnits = 0;
 
   private readonly seen = new OrderIdSet();
-  private readonly dates = new Map<string, ReturnType<typeof normalizeOrderDate>>();
   private lastCurrency = "";
   private lastCurrencyUpper = "";
   /** Problems of the order being checked; allocated only when it has one. */
@@ -100,6 +103,17 @@ export class OrderValidator implements CheckedOrder {
   private position: SourcePosition = { line: 0 };
   private problemOrderId: string | undefined;
   private itemLine: number | undefined;
+  /** The order-level fields of the order being checked, `undefined` where invalid. */
+  private pendingOrderId: string | undefined;
+  private pendingCustomerId: string | undefined;
+  private pendingDate: number | undefined;
+  private pendingCurrency: string | undefined;
+  /** Items seen so far in the order being checked, valid or not: the next one's index. */
+  private itemIndex = 0;
+  /** All items so far were valid (and stored). */
+  private itemsValid = true;
+  /** `total` so far is exact in plain numbers. */
+  private exactTotal = true;
 
   /** @param file the decoded object key, written to each order's `source.file`. */
   constructor(readonly file: string) {}
@@ -111,42 +125,105 @@ export class OrderValidator implements CheckedOrder {
     const items: OrderItem[] = new Array(this.itemCount);
     for (let i = 0; i < this.itemCount; i++) items[i] = { sku: this.skus[i], quantity: this.quantities[i], unitPrice: formatMinorUnits(this.prices[i]) };
     const source = "line" in position ? { file: this.file, line: position.line } : { file: this.file, index: position.index };
-    const { orderId, customerId, orderDate, currency } = this;
-    return { ok: true, order: { orderId, customerId, orderDate, currency, items, total: formatMinorUnits(this.total), source } };
+    const { orderId, customerId, currency } = this;
+    return { ok: true, order: { orderId, customerId, orderDate: isoOf(this.orderDateMs), currency, items, total: formatMinorUnits(this.total), source } };
   }
 
   /**
    * Validates one order found at `position`: `undefined` when it is valid (its normalized fields
-   * are then on this validator, as a `CheckedOrder`, until the next call), else its problems.
+   * are then on this validator, as a `CheckedOrder`, until the next order), else its problems.
    */
   check(raw: RawOrder, position: SourcePosition): readonly OrderProblem[] | undefined {
+    this.begin(position, raw.orderId, raw.customerId, raw.orderDate, raw.currency);
+    const items: unknown = raw.items;
+    if (!Array.isArray(items)) {
+      this.problem("items", -1, `items is missing or not a list (got ${describe(items)}); give ${LIMITS.minItems} to ${LIMITS.maxItems} items`);
+    } else if (items.length < LIMITS.minItems || items.length > LIMITS.maxItems) {
+      this.problem("items", -1, `the order has ${items.length} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`);
+    } else {
+      for (let i = 0; i < items.length; i++) {
+        const entry: unknown = items[i];
+        if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
+          const item = entry as RawItem;
+          this.item(item.sku, item.quantity, item.unitPrice, typeof item.line === "number" ? item.line : undefined);
+        } else {
+          this.itemLine = undefined;
+          this.problem("", -1, `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice`, `items[${i}]`);
+          this.itemIndex++;
+          this.itemsValid = false;
+        }
+      }
+    }
+    return this.finish();
+  }
+
+  /** Starts an order found at `position` with its order-level fields as found. */
+  begin(position: SourcePosition, orderId: unknown, customerId: unknown, orderDate: unknown, currency: unknown): void {
     this.problems = undefined;
     this.position = position;
     this.problemOrderId = undefined;
     this.itemLine = undefined;
-    const orderId = this.text(raw.orderId, "orderId", -1);
-    this.problemOrderId = orderId;
-    const customerId = this.text(raw.customerId, "customerId", -1);
-    const orderDate = this.date(raw.orderDate);
-    const currency = this.currencyOf(raw.currency);
-    const itemsValid = this.items(raw.items);
+    this.itemIndex = 0;
+    this.itemCount = 0;
+    this.itemsValid = true;
+    this.exactTotal = true;
+    this.total = 0;
+    this.pendingOrderId = this.text(orderId, "orderId", -1);
+    this.problemOrderId = this.pendingOrderId;
+    this.pendingCustomerId = this.text(customerId, "customerId", -1);
+    this.pendingDate = this.date(orderDate);
+    this.pendingCurrency = this.currencyOf(currency);
+  }
+
+  /**
+   * Checks the next line item of the order `begin` started; `line` is the item's own line when
+   * the parser knows it. Items beyond `LIMITS.maxItems` are only counted: the caller rejects the
+   * order for its size.
+   */
+  item(sku: unknown, quantity: unknown, unitPrice: unknown, line: number | undefined): void {
+    const index = this.itemIndex++;
+    if (index >= LIMITS.maxItems) return;
+    this.itemLine = line;
+    const text = this.text(sku, "sku", index);
+    const count = this.quantity(quantity, index);
+    const price = this.unitPrice(unitPrice, index);
+    this.itemLine = undefined;
+    if (text === undefined || count === undefined || price === undefined) this.itemsValid = false;
+    if (!this.itemsValid || text === undefined || count === undefined || price === undefined) return;
+    const at = this.itemCount++;
+    this.skus[at] = text;
+    this.quantities[at] = count;
+    this.prices[at] = price;
+    // <= 1000 lines x 1e6 x 9e6 stays below 2^53: plain integer arithmetic is exact.
+    if (this.exactTotal && typeof price === "number" && price <= SAFE_PRICE) this.total = (this.total as number) + count * price;
+    else this.exactTotal = false;
+  }
+
+  /**
+   * Ends the order `begin` started: records its id (a later order with the same id is a
+   * duplicate) and returns `undefined` when it is valid, else its problems.
+   */
+  finish(): readonly OrderProblem[] | undefined {
+    const orderId = this.pendingOrderId;
     if (orderId !== undefined && !this.seen.add(orderId)) {
       this.problem("orderId", -1, `orderId "${orderId}" already appeared earlier in the file; give every order its own orderId`);
     }
-    if (this.problems !== undefined || orderId === undefined || customerId === undefined || orderDate === undefined || currency === undefined || !itemsValid) {
+    const { pendingCustomerId, pendingDate, pendingCurrency } = this;
+    if (this.problems !== undefined || orderId === undefined || pendingCustomerId === undefined || pendingDate === undefined || pendingCurrency === undefined || !this.itemsValid) {
       return this.problems ?? [];
     }
+    if (!this.exactTotal) this.total = lineTotal(this.linesOf(this.itemCount));
     this.orderId = orderId;
-    this.customerId = customerId;
-    this.orderDate = orderDate;
-    this.currency = currency;
+    this.customerId = pendingCustomerId;
+    this.orderDateMs = pendingDate;
+    this.currency = pendingCurrency;
     return undefined;
   }
 
   /** Records a problem; item fields are reported on the item's own line when the parser knows it. */
-  private problem(field: string, index: number, message: string): void {
+  private problem(field: string, index: number, message: string, name = fieldName(field, index)): void {
     const at = index >= 0 && this.itemLine !== undefined ? { line: this.itemLine } : this.position;
-    (this.problems ??= []).push({ position: at, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: fieldName(field, index), message });
+    (this.problems ??= []).push({ position: at, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: name, message });
   }
 
   private text(value: unknown, field: string, index: number): string | undefined {
@@ -155,7 +232,7 @@ export class OrderValidator implements CheckedOrder {
       this.problem(field, index, `${name} is missing or not text (got ${describe(value)}); give a text value`);
       return undefined;
     }
-    const trimmed = value.trim();
+    const trimmed = trim(value);
     if (trimmed.length === 0) {
       this.problem(field, index, `${fieldName(field, index)} is empty; give a value`);
       return undefined;
@@ -167,27 +244,22 @@ export class OrderValidator implements CheckedOrder {
     return trimmed;
   }
 
-  private date(value: unknown): string | undefined {
-    const text = typeof value === "string" ? value.trim() : "";
+  private date(value: unknown): number | undefined {
+    const text = typeof value === "string" ? trim(value) : "";
     if (text.length === 0) {
       this.problem("orderDate", -1, `orderDate is missing (got ${describe(value)}); ${DATE_EXAMPLE}`);
       return undefined;
     }
-    let normalized = this.dates.get(text);
-    if (normalized === undefined) {
-      normalized = normalizeOrderDate(text);
-      if (this.dates.size >= DATE_CACHE_SIZE) this.dates.clear();
-      this.dates.set(text, normalized);
-    }
-    if (normalized === "format") this.problem("orderDate", -1, `orderDate ${describe(value)} is not an ISO 8601 date; ${DATE_EXAMPLE}`);
-    else if (normalized === "zone") this.problem("orderDate", -1, `orderDate ${describe(value)} has a time but no zone; add Z or an offset such as +02:00`);
-    else if (normalized === "range") this.problem("orderDate", -1, `orderDate ${describe(value)} is not a real date or time; check the day, month, hour and offset`);
-    else return normalized;
+    const ms = orderDateMillis(text);
+    if (typeof ms === "number") return ms;
+    if (ms === "format") this.problem("orderDate", -1, `orderDate ${describe(value)} is not an ISO 8601 date; ${DATE_EXAMPLE}`);
+    else if (ms === "zone") this.problem("orderDate", -1, `orderDate ${describe(value)} has a time but no zone; add Z or an offset such as +02:00`);
+    else this.problem("orderDate", -1, `orderDate ${describe(value)} is not a real date or time; check the day, month, hour and offset`);
     return undefined;
   }
 
   private currencyOf(value: unknown): string | undefined {
-    const trimmed = typeof value === "string" ? value.trim() : undefined;
+    const trimmed = typeof value === "string" ? trim(value) : undefined;
     if (trimmed === this.lastCurrency && trimmed !== "") return this.lastCurrencyUpper;
     if (trimmed === undefined || !isCurrencyCode(trimmed)) {
       this.problem("currency", -1, `currency ${describe(value)} is not a three-letter code; use an ISO 4217 code such as USD`);
@@ -196,54 +268,6 @@ export class OrderValidator implements CheckedOrder {
     this.lastCurrency = trimmed;
     this.lastCurrencyUpper = trimmed.toUpperCase();
     return this.lastCurrencyUpper;
-  }
-
-  /** Checks the items into `skus`, `quantities`, `prices`, `itemCount` and `total`; false when any is invalid. */
-  private items(value: unknown): boolean {
-    if (!Array.isArray(value)) {
-      this.problem("items", -1, `items is missing or not a list (got ${describe(value)}); give ${LIMITS.minItems} to ${LIMITS.maxItems} items`);
-      return false;
-    }
-    if (value.length < LIMITS.minItems || value.length > LIMITS.maxItems) {
-      this.problem("items", -1, `the order has ${value.length} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`);
-      return false;
-    }
-    let valid = true;
-    let count = 0;
-    let total = 0;
-    let exact = value.length <= 1000;
-    for (let i = 0; i < value.length; i++) {
-      const entry: unknown = value[i];
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-        this.itemLine = undefined;
-        this.problems ??= [];
-        this.problems.push({ position: this.position, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: `items[${i}]`, message: `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice` });
-        valid = false;
-        continue;
-      }
-      const item = entry as RawItem;
-      this.itemLine = typeof item.line === "number" ? item.line : undefined;
-      const sku = this.text(item.sku, "sku", i);
-      const quantity = this.quantity(item.quantity, i);
-      const price = this.unitPrice(item.unitPrice, i);
-      if (sku === undefined || quantity === undefined || price === undefined) {
-        valid = false;
-        continue;
-      }
-      if (!valid) continue;
-      this.skus[count] = sku;
-      this.quantities[count] = quantity;
-      this.prices[count] = price;
-      count++;
-      // <= 1000 lines x 1e6 x 9e6 stays below 2^53: plain integer arithmetic is exact.
-      if (exact && typeof price === "number" && price <= SAFE_PRICE) total += quantity * price;
-      else exact = false;
-    }
-    this.itemLine = undefined;
-    if (!valid) return false;
-    this.itemCount = count;
-    this.total = exact ? total : lineTotal(this.linesOf(count));
-    return true;
   }
 
   private linesOf(count: number): { quantity: number; minor: MinorUnits }[] {
@@ -255,7 +279,7 @@ export class OrderValidator implements CheckedOrder {
   private quantity(value: unknown, index: number): number | undefined {
     let quantity: number | undefined;
     if (typeof value === "number") quantity = value;
-    else if (typeof value === "string") quantity = quantityOfDigits(value.trim());
+    else if (typeof value === "string") quantity = quantityOfDigits(trim(value));
     if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1 || quantity > LIMITS.maxQuantity) {
       this.problem("quantity", index, `${fieldName("quantity", index)} is ${describe(value)}; give a whole number from 1 to ${LIMITS.maxQuantity}`);
       return undefined;
@@ -264,7 +288,7 @@ export class OrderValidator implements CheckedOrder {
   }
 
   private unitPrice(value: unknown, index: number): MinorUnits | undefined {
-    const text = typeof value === "number" ? decimalTextOfNumber(value) : typeof value === "string" ? value.trim() : undefined;
+    const text = typeof value === "number" ? decimalTextOfNumber(value) : typeof value === "string" ? trim(value) : undefined;
     const minor = text === undefined ? undefined : parseMinorUnits(text);
     if (minor === undefined) this.problem("unitPrice", index, `${fieldName("unitPrice", index)} is ${describe(value)}; give a non-negative amount with at most 2 decimals, such as 12.50`);
     return minor;

@@ -3,7 +3,8 @@ import { Readable } from "node:stream";
 import { InvalidEncodingError } from "../../lambda-src/errors";
 import { parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
-import { decodeText } from "../../lambda-src/text";
+import { decodeText, isBlank, trimmed } from "../../lambda-src/text";
+import { CollectingVisitor } from "../helpers/collecting-visitor";
 
 async function* chunksOf<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
@@ -52,11 +53,11 @@ async function readlineLines(text: string): Promise<[number, string][]> {
 
 async function ndjsonLines(chunks: readonly string[]): Promise<[number, unknown][]> {
   const lines: [number, unknown][] = [];
-  for await (const batch of parseNdjson(chunksOf(chunks))) {
-    for (const entry of batch) {
-      if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, entry.order]);
-      else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
-    }
+  const visitor = new CollectingVisitor();
+  await parseNdjson(chunksOf(chunks), visitor);
+  for (const entry of visitor.visited) {
+    if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, entry.order]);
+    else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
   }
   return lines;
 }
@@ -94,11 +95,11 @@ describe("parseNdjson line splitting", () => {
 
 async function csvLines(chunks: readonly string[]): Promise<[number, unknown][]> {
   const lines: [number, unknown][] = [];
-  for await (const batch of parseCsv(chunksOf(chunks))) {
-    for (const entry of batch) {
-      if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, (entry.order.items as { line: number }[]).map((item) => item.line)]);
-      else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
-    }
+  const visitor = new CollectingVisitor();
+  await parseCsv(chunksOf(chunks), visitor);
+  for (const entry of visitor.visited) {
+    if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, (entry.order.items as { line: number }[]).map((item) => item.line)]);
+    else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
   }
   return lines;
 }
@@ -125,5 +126,22 @@ describe("parseCsv line numbers", () => {
       [3, [3]],
       [5, [5]],
     ]);
+  });
+});
+
+describe("trimmed and isBlank", () => {
+  const whitespace = [" ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"];
+  const edges = ["", "a", "ab", "\u0000", "\u001f", "\u007f", "\u0085", "é", "😀", ...whitespace];
+
+  it("agrees with String.prototype.trim for every pair of edge characters around a value", () => {
+    for (const before of edges) {
+      for (const after of edges) {
+        for (const middle of ["", "x", " y ", "\u0000"]) {
+          const text = before + middle + after;
+          expect([text, trimmed(text)]).toEqual([text, text.trim()]);
+          expect([text, isBlank(text)]).toEqual([text, text.trim() === ""]);
+        }
+      }
+    }
   });
 });

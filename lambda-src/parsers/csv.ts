@@ -2,9 +2,10 @@ import Papa from "papaparse";
 import { type Duplex, getDefaultHighWaterMark, pipeline, Readable, setDefaultHighWaterMark } from "node:stream";
 import { MissingColumnError } from "../errors";
 import { LIMITS } from "../limits";
-import type { RawItem } from "../types";
+import { isBlank, trimmed } from "../text";
+import type { OrderProblem } from "../types";
 import { batchesOf } from "./batches";
-import type { ParsedEntry } from "./types";
+import type { OrderVisitor } from "./types";
 
 /** The CSV columns an order needs, in contract order. */
 export const CSV_COLUMNS = ["order_id", "customer_id", "order_date", "currency", "sku", "quantity", "unit_price"] as const;
@@ -16,21 +17,15 @@ const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", curren
 /** How much text is searched for the first line end before assuming LF. */
 const NEWLINE_PROBE_CHARS = 1 << 16;
 
-/** Rows of one order: consecutive rows that share an `order_id`. */
-interface Group {
-  readonly line: number;
-  readonly orderId: string;
-  readonly fields: Readonly<Record<(typeof ORDER_FIELDS)[number], string | undefined>>;
-  readonly items: RawItem[];
-  itemCount: number;
-  conflict?: { readonly field: string; readonly message: string };
-}
-
 function columnIndex(header: readonly string[]): ColumnIndex {
   const names = header.map((name) => name.trim().toLowerCase());
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);
   return Object.fromEntries(CSV_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
+}
+
+function optionalTrimmed(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : trimmed(text);
 }
 
 function newlinesIn(row: readonly string[]): number {
@@ -39,29 +34,6 @@ function newlinesIn(row: readonly string[]): number {
     for (let at = field.indexOf("\n"); at >= 0; at = field.indexOf("\n", at + 1)) count++;
   }
   return count;
-}
-
-function toEntry(group: Group): ParsedEntry {
-  if (group.conflict !== undefined) {
-    return { kind: "rejected", problem: { position: { line: group.line }, ...(group.orderId ? { orderId: group.orderId } : {}), ...group.conflict } };
-  }
-  if (group.itemCount > LIMITS.maxItems) {
-    return {
-      kind: "rejected",
-      problem: { position: { line: group.line }, orderId: group.orderId, field: "items", message: `the order has ${group.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` },
-    };
-  }
-  return {
-    kind: "order",
-    position: { line: group.line },
-    order: {
-      orderId: group.orderId,
-      customerId: group.fields.customer_id,
-      orderDate: group.fields.order_date,
-      currency: group.fields.currency,
-      items: group.items,
-    },
-  };
 }
 
 /** Rows papaparse may buffer before it pauses; see `csvRowStream`. */
@@ -118,80 +90,123 @@ async function lineEnding(text: AsyncIterable<string>): Promise<{ readonly newli
 /**
  * Parses CSV with papaparse's Node stream mode (RFC 4180, quoted newlines). The first non-blank row
  * is the header; consecutive rows with the same `order_id` form one order whose order-level fields
- * must agree. Rows are numbered by the physical line they start on.
+ * must agree. Rows are numbered by the physical line they start on. Each order goes to the visitor
+ * field by field as its rows arrive (`begin`, `item`, `end`): no object is built per row.
  */
-export async function* parseCsv(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
+export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   const { newline, text: chunks } = await lineEnding(text);
   const rows = csvRowStream(newline);
-  /**
-   * Whether papaparse may have been given a quote. Before that, with LF rows, no field can hold a
-   * line end, so rows need no scan for them (with CRLF rows an unquoted field may hold a lone LF).
-   */
-  let quoted = newline !== "\n";
+  const grouper = new RowGrouper(visitor, newline !== "\n");
   async function* watched(source: AsyncIterable<string>): AsyncGenerator<string> {
     for await (const chunk of source) {
-      if (!quoted && chunk.includes('"')) quoted = true;
+      if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
       yield chunk;
     }
   }
   // pipeline() destroys the source when the rows stop being read, which releases the S3 body.
   pipeline(Readable.from(watched(chunks)), rows, () => undefined);
-
-  let columns: ColumnIndex | undefined;
-  /** The columns of `ORDER_FIELDS`, in that order. */
-  let orderColumns: number[] = [];
-  let line = 1;
-  let group: Group | undefined;
-  let batch: ParsedEntry[] = [];
   for await (const block of batchesOf<string[]>(rows, 1024)) {
-    for (const row of block) {
-      const rowLine = line;
-      line += quoted ? 1 + newlinesIn(row) : 1;
-      if (row.length === 1 && row[0].trim() === "") continue;
+    grouper.rows(block);
+    await visitor.drain();
+  }
+  grouper.end();
+}
+
+/**
+ * Turns CSV rows into orders for the visitor: consecutive rows with the same `order_id` are one
+ * order's line items, and their order-level fields must agree with its first row's.
+ */
+class RowGrouper {
+  /**
+   * Whether papaparse may have been given a quote. Before that, with LF rows, no field can hold a
+   * line end, so rows need no scan for them (with CRLF rows an unquoted field may hold a lone LF).
+   */
+  quoted: boolean;
+  private columns: ColumnIndex | undefined;
+  /** Physical line of the next row. */
+  private line = 1;
+  /** The order being read: its `order_id` (undefined before the first), first line and fields, all trimmed. */
+  private orderId: string | undefined;
+  private orderLine = 0;
+  private customerId: string | undefined;
+  private orderDate: string | undefined;
+  private currency: string | undefined;
+  private itemCount = 0;
+  /** Why the order being read is refused as a whole, once known. */
+  private refusal: OrderProblem | undefined;
+
+  constructor(
+    private readonly visitor: OrderVisitor,
+    quoted: boolean,
+  ) {
+    this.quoted = quoted;
+  }
+
+  rows(block: readonly string[][]): void {
+    for (let r = 0; r < block.length; r++) {
+      const row = block[r];
+      const rowLine = this.line;
+      this.line += this.quoted ? 1 + newlinesIn(row) : 1;
+      if (row.length === 1 && isBlank(row[0])) continue;
+      const columns = this.columns;
       if (columns === undefined) {
-        columns = columnIndex(row);
-        orderColumns = ORDER_FIELDS.map((field) => columns![field]);
+        this.columns = columnIndex(row);
         continue;
       }
-      const orderId = (row[columns.order_id] ?? "").trim();
-      const item: RawItem = { sku: row[columns.sku], quantity: row[columns.quantity], unitPrice: row[columns.unit_price], line: rowLine };
-      if (group !== undefined && orderId !== "" && orderId === group.orderId) {
-        if (group.conflict === undefined) {
-          for (let f = 0; f < ORDER_FIELDS.length; f++) {
-            const field = ORDER_FIELDS[f];
-            const raw = row[orderColumns[f]];
-            const expected = group.fields[field];
-            // A value equal to the (trimmed) first row's needs no trimming to agree with it.
-            if (raw === expected) continue;
-            const value = raw?.trim();
-            if (value !== expected) {
-              group.conflict = {
-                field: FIELD_NAMES[field],
-                message: `${field} "${value ?? ""}" on line ${rowLine} differs from "${group.fields[field] ?? ""}" on line ${group.line}; rows of one order must agree`,
-              };
-              break;
-            }
-          }
-        }
-        group.itemCount++;
-        if (group.items.length <= LIMITS.maxItems) group.items.push(item);
+      const orderId = trimmed(row[columns.order_id] ?? "");
+      if (orderId !== "" && orderId === this.orderId) {
+        if (this.refusal === undefined) this.agree(row, columns, rowLine);
+        if (++this.itemCount <= LIMITS.maxItems) this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
         continue;
       }
-      if (group !== undefined) batch.push(toEntry(group));
-      group = {
-        line: rowLine,
-        orderId,
-        fields: { customer_id: row[columns.customer_id]?.trim(), order_date: row[columns.order_date]?.trim(), currency: row[columns.currency]?.trim() },
-        items: [item],
-        itemCount: 1,
-      };
-    }
-    if (batch.length > 0) {
-      yield batch;
-      batch = [];
+      this.end();
+      this.orderId = orderId;
+      this.orderLine = rowLine;
+      this.customerId = optionalTrimmed(row[columns.customer_id]);
+      this.orderDate = optionalTrimmed(row[columns.order_date]);
+      this.currency = optionalTrimmed(row[columns.currency]);
+      this.itemCount = 1;
+      this.visitor.begin({ line: rowLine }, orderId, this.customerId, this.orderDate, this.currency);
+      this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
     }
   }
-  if (columns === undefined) throw new MissingColumnError(CSV_COLUMNS);
-  if (group !== undefined) batch.push(toEntry(group));
-  if (batch.length > 0) yield batch;
+
+  /** Ends the last order; a file without a header row fails. */
+  end(): void {
+    if (this.orderId !== undefined) {
+      const refusal = this.refusal ?? (this.itemCount > LIMITS.maxItems ? this.tooManyItems() : undefined);
+      this.visitor.end(refusal);
+      this.orderId = undefined;
+      this.refusal = undefined;
+    } else if (this.columns === undefined) throw new MissingColumnError(CSV_COLUMNS);
+  }
+
+  /** Checks a further row's order-level fields against the order's first row. */
+  private agree(row: readonly string[], columns: ColumnIndex, rowLine: number): void {
+    this.compare("customer_id", row[columns.customer_id], this.customerId, rowLine);
+    this.compare("order_date", row[columns.order_date], this.orderDate, rowLine);
+    this.compare("currency", row[columns.currency], this.currency, rowLine);
+  }
+
+  private compare(column: (typeof ORDER_FIELDS)[number], raw: string | undefined, expected: string | undefined, rowLine: number): void {
+    // A value equal to the (trimmed) first row's needs no trimming to agree with it.
+    if (raw === expected || this.refusal !== undefined) return;
+    const value = optionalTrimmed(raw);
+    if (value === expected) return;
+    this.refusal = {
+      position: { line: this.orderLine },
+      ...(this.orderId ? { orderId: this.orderId } : {}),
+      field: FIELD_NAMES[column],
+      message: `${column} "${value ?? ""}" on line ${rowLine} differs from "${expected ?? ""}" on line ${this.orderLine}; rows of one order must agree`,
+    };
+  }
+
+  private tooManyItems(): OrderProblem {
+    return {
+      position: { line: this.orderLine },
+      orderId: this.orderId,
+      field: "items",
+      message: `the order has ${this.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
+    };
+  }
 }

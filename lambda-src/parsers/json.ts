@@ -1,21 +1,16 @@
 import { JSONParser, TokenType } from "@streamparser/json";
 import { MalformedFileError } from "../errors";
 import type { RawOrder } from "../types";
-import type { ParsedEntry } from "./types";
+import type { OrderVisitor } from "./types";
 
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
-function entryAt(index: number, value: unknown): ParsedEntry {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    return { kind: "order", order: value as RawOrder, position: { index } };
-  }
-  return {
-    kind: "rejected",
-    problem: { position: { index }, message: `element ${index} is ${describeValue(value)}, not an order object; give an object with orderId, customerId, orderDate, currency and items` },
-  };
+function visitElement(visitor: OrderVisitor, index: number, value: unknown): void {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) visitor.order(value as RawOrder, { index });
+  else visitor.reject({ position: { index }, message: `element ${index} is ${describeValue(value)}, not an order object; give an object with orderId, customerId, orderDate, currency and items` });
 }
 
 function malformed(error: unknown): MalformedFileError {
@@ -66,10 +61,9 @@ function ordersWatcher(): { readonly seen: () => boolean; readonly onToken: (inf
  * `@streamparser/json`: each element is emitted, and dropped from the parser, as soon as it is
  * complete, so one order at a time is in memory. Orders are numbered by their 0-based index.
  */
-export async function* parseJson(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
+export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   let parser: JSONParser | undefined;
   let watcher: ReturnType<typeof ordersWatcher> | undefined;
-  let batch: ParsedEntry[] = [];
   for await (const chunk of text) {
     if (parser === undefined) {
       const first = chunk.trimStart()[0];
@@ -77,7 +71,7 @@ export async function* parseJson(text: AsyncIterable<string>): AsyncGenerator<re
       if (first !== "[" && first !== "{") throw new MalformedFileError("JSON", `it starts with "${first}"; give an array of orders or an object with an "orders" array`);
       parser = new JSONParser({ paths: first === "[" ? ["$.*"] : ["$.orders.*"], keepStack: false });
       parser.onValue = ({ value, key }) => {
-        batch.push(entryAt(key as number, value));
+        visitElement(visitor, key as number, value);
       };
       if (first === "{") {
         watcher = ordersWatcher();
@@ -89,10 +83,7 @@ export async function* parseJson(text: AsyncIterable<string>): AsyncGenerator<re
     } catch (error) {
       throw malformed(error);
     }
-    if (batch.length > 0) {
-      yield batch;
-      batch = [];
-    }
+    await visitor.drain();
   }
   if (parser === undefined) return;
   try {
@@ -101,5 +92,4 @@ export async function* parseJson(text: AsyncIterable<string>): AsyncGenerator<re
     throw malformed(error);
   }
   if (watcher !== undefined && !watcher.seen()) throw new MalformedFileError("JSON", 'the object has no "orders" array; put the orders in "orders"');
-  if (batch.length > 0) yield batch;
 }

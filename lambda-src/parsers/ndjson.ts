@@ -1,34 +1,38 @@
+import { isBlank } from "../text";
 import type { RawOrder } from "../types";
-import type { ParsedEntry } from "./types";
+import type { OrderVisitor } from "./types";
 
-function entryOf(text: string, line: number): ParsedEntry {
+function visitLine(visitor: OrderVisitor, text: string, line: number): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { kind: "rejected", problem: { position: { line }, message: `line ${line} is not valid JSON (${reason}); put one complete order object on each line` } };
+    visitor.reject({ position: { line }, message: `line ${line} is not valid JSON (${reason}); put one complete order object on each line` });
+    return;
   }
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return { kind: "order", order: value as RawOrder, position: { line } };
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    visitor.order(value as RawOrder, { line });
+    return;
+  }
   const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-  return { kind: "rejected", problem: { position: { line }, message: `line ${line} holds ${kind}, not an order object; put one order object on each line` } };
+  visitor.reject({ position: { line }, message: `line ${line} holds ${kind}, not an order object; put one order object on each line` });
 }
 
 /**
  * Parses newline-delimited JSON with `JSON.parse`: one order object per line, blank lines skipped,
  * and a line that is not JSON rejects that order only. Lines are numbered from 1 and end where
  * `readline` ends them (LF, CRLF, or a lone CR), but are split here, by `indexOf` over each text
- * chunk, and yielded a chunk's worth at a time: `readline` costs a regular expression match, an
- * event and an async-iterator step per line, about as much as the rest of the reading.
+ * chunk: `readline` costs a regular expression match, an event and an async-iterator step per
+ * line, about as much as the rest of the reading.
  */
-export async function* parseNdjson(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
+export async function parseNdjson(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   let line = 0;
   /** The start of a line that continues in the next chunk. */
   let rest = "";
   /** The last chunk ended with CR: an LF starting the next one belongs to that line end. */
   let afterCr = false;
   for await (const chunk of text) {
-    const batch: ParsedEntry[] = [];
     let start = afterCr && chunk.charCodeAt(0) === 10 ? 1 : 0;
     afterCr = false;
     let cr = chunk.indexOf("\r", start);
@@ -50,10 +54,10 @@ export async function* parseNdjson(text: AsyncIterable<string>): AsyncGenerator<
         content = rest + content;
         rest = "";
       }
-      if (content.trim() !== "") batch.push(entryOf(content, line));
+      if (!isBlank(content)) visitLine(visitor, content, line);
       start = next;
     }
-    if (batch.length > 0) yield batch;
+    await visitor.drain();
   }
-  if (rest.length > 0 && rest.trim() !== "") yield [entryOf(rest, line + 1)];
+  if (!isBlank(rest)) visitLine(visitor, rest, line + 1);
 }

@@ -1,13 +1,34 @@
 import type { OrderProblem, RawOrder, SourcePosition } from "../types";
 
-/** One order found in a file, or one entry that could not even be read as an order. */
-export type ParsedEntry =
-  | { readonly kind: "order"; readonly order: RawOrder; readonly position: SourcePosition }
-  | { readonly kind: "rejected"; readonly problem: OrderProblem };
+/**
+ * Where a parser puts what it reads, in file order: in the function, the validator and the output
+ * writer (`OrderProcessor` in pipeline.ts). Orders go in as they are read, so no parser keeps more
+ * than the order it is reading.
+ */
+export interface OrderVisitor {
+  /** A whole order, read as an object (JSON, NDJSON, XML). */
+  order(raw: RawOrder, position: SourcePosition): void;
+  /**
+   * Starts an order read field by field (CSV), so no object is built per row: `begin`, one `item`
+   * per line item, then `end`.
+   */
+  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void;
+  /** A line item of the order `begin` started, found on `line`. */
+  item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void;
+  /** Ends the order `begin` started; with a problem, the order is refused for that one problem whatever its fields hold. */
+  end(problem?: OrderProblem): void;
+  /** An entry that is not an order at all, or an order refused as a whole before its fields were read. */
+  reject(problem: OrderProblem): void;
+  /**
+   * Resolves when the output can take more; parsers await it after each chunk of text, which
+   * keeps memory bounded. It throws when processing must stop (the deadline passed).
+   */
+  drain(): Promise<void>;
+}
 
 /**
- * A streaming parser: takes the file's text in chunks and yields its entries in batches, one batch
- * per chunk or so, so memory stays bounded by the chunk size. File-level problems are thrown as
- * `FileRejectedError`s.
+ * A streaming parser: reads the file's text chunk by chunk, hands each order to the visitor as
+ * soon as it is complete, and awaits `visitor.drain()` after each chunk. File-level problems are
+ * thrown as `FileRejectedError`s.
  */
-export type OrderParser = (text: AsyncIterable<string>) => AsyncGenerator<readonly ParsedEntry[], void, undefined>;
+export type OrderParser = (text: AsyncIterable<string>, visitor: OrderVisitor) => Promise<void>;

@@ -2,7 +2,7 @@ import { SaxesParser } from "saxes";
 import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
 import type { RawItem, RawOrder } from "../types";
-import type { ParsedEntry } from "./types";
+import type { OrderVisitor } from "./types";
 
 const REFUSED = /<!(DOCTYPE|ENTITY)/;
 
@@ -71,12 +71,11 @@ function itemField(name: string): Field {
  * before the parser sees it. Unknown elements are ignored; orders are numbered by the line of
  * their `<order>` tag.
  */
-export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<readonly ParsedEntry[], void, undefined> {
+export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   const parser = new SaxesParser({ position: true });
   let depth = 0;
   /** True while the open depth-3 element of the current order is `<items>`. */
   let inItems = false;
-  let batch: ParsedEntry[] = [];
   let order: OrderDraft | undefined;
   let item: ItemDraft | undefined;
   /** The field element being read (its depth is `fieldDepth`), and its text so far. */
@@ -141,7 +140,7 @@ export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<rea
     } else if (closed === 3) {
       inItems = false;
     } else if (order !== undefined && closed === 2) {
-      batch.push(toEntry(order));
+      visitOrder(visitor, order);
       order = undefined;
     }
   });
@@ -159,13 +158,9 @@ export async function* parseXml(text: AsyncIterable<string>): AsyncGenerator<rea
     carry = chunk.slice(-8);
     if (carry.includes("\n")) carry = carry.slice(carry.lastIndexOf("\n") + 1);
     write(parser, chunk);
-    if (batch.length > 0) {
-      yield batch;
-      batch = [];
-    }
+    await visitor.drain();
   }
   write(parser, undefined);
-  if (batch.length > 0) yield batch;
 }
 
 function write(parser: SaxesParser, chunk: string | undefined): void {
@@ -205,11 +200,12 @@ function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft
   }
 }
 
-function toEntry(order: OrderDraft): ParsedEntry {
+function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
   if (order.itemCount > LIMITS.maxItems) {
-    return { kind: "rejected", problem: { position: { line: order.line }, field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` } };
+    visitor.reject({ position: { line: order.line }, field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` });
+    return;
   }
   // The draft is the order: it has a RawOrder's fields (and two the validator does not read).
   const raw: RawOrder = order;
-  return { kind: "order", order: raw, position: { line: order.line } };
+  visitor.order(raw, { line: order.line });
 }

@@ -1,0 +1,35 @@
+import type { OrderVisitor } from "../../lambda-src/parsers/types";
+import type { OrderProblem, RawItem, RawOrder, SourcePosition } from "../../lambda-src/types";
+
+/** What a parser handed over: an order (rebuilt as an object when it came field by field) or a rejection. */
+export type Visited = { readonly kind: "order"; readonly order: RawOrder; readonly position: SourcePosition } | { readonly kind: "rejected"; readonly problem: OrderProblem };
+
+/** A visitor that keeps everything a parser hands over, in order, for tests of the parsers alone. */
+export class CollectingVisitor implements OrderVisitor {
+  readonly visited: Visited[] = [];
+  private building: { order: RawOrder & { items: RawItem[] }; position: SourcePosition } | undefined;
+
+  order(order: RawOrder, position: SourcePosition): void {
+    this.visited.push({ kind: "order", order, position });
+  }
+
+  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
+    this.building = { order: { orderId, customerId, orderDate, currency, items: [] }, position };
+  }
+
+  item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void {
+    this.building!.order.items.push({ sku, quantity, unitPrice, line });
+  }
+
+  end(problem?: OrderProblem): void {
+    const { order, position } = this.building!;
+    this.building = undefined;
+    this.visited.push(problem === undefined ? { kind: "order", order, position } : { kind: "rejected", problem });
+  }
+
+  reject(problem: OrderProblem): void {
+    this.visited.push({ kind: "rejected", problem });
+  }
+
+  async drain(): Promise<void> {}
+}
