@@ -22,9 +22,6 @@ const NEXT_SKU = ascii('"},{"sku":');
 const QUANTITY = ascii(',"quantity":');
 const UNIT_PRICE = ascii(',"unitPrice":"');
 const TOTAL = ascii('"}],"total":"');
-const LINE = ascii(',"line":');
-const INDEX = ascii(',"index":');
-const END = ascii("}}\n");
 
 /**
  * Writes normalized orders as NDJSON lines (the contract's keys in the contract's order, the same
@@ -36,12 +33,14 @@ export class NdjsonWriter {
   private block = Buffer.allocUnsafe(BLOCK_BYTES);
   private at = 0;
   private readonly full: Uint8Array[] = [];
-  /** `","source":{"file":"<file>"` as UTF-8. */
-  private readonly source: Uint8Array;
+  /** `","source":{"file":"<file>","line":` and its `"index"` twin, as UTF-8. */
+  private readonly sourceLine: Uint8Array;
+  private readonly sourceIndex: Uint8Array;
 
   /** @param file the decoded object key, written to each order's `source.file`. */
   constructor(file: string) {
-    this.source = new Uint8Array(Buffer.from(`","source":{"file":${JSON.stringify(file)}`));
+    this.sourceLine = new Uint8Array(Buffer.from(`","source":{"file":${JSON.stringify(file)},"line":`));
+    this.sourceIndex = new Uint8Array(Buffer.from(`","source":{"file":${JSON.stringify(file)},"index":`));
   }
 
   /** Bytes written and not yet taken. */
@@ -66,7 +65,7 @@ export class NdjsonWriter {
   write(order: CheckedOrder, position: SourcePosition): void {
     const count = order.itemCount;
     // An upper bound of the line's size, so the writes below need no checks.
-    let bound = 160 + this.source.length + MAX_BYTES_PER_UNIT * (order.orderId.length + order.customerId.length) + ISO_LENGTH + order.currency.length + moneyBound(order.total);
+    let bound = 160 + this.sourceIndex.length + MAX_BYTES_PER_UNIT * (order.orderId.length + order.customerId.length) + ISO_LENGTH + order.currency.length + moneyBound(order.total);
     for (let i = 0; i < count; i++) bound += 64 + MAX_BYTES_PER_UNIT * order.skus[i].length + moneyBound(order.prices[i]);
     this.reserve(bound);
     const block = this.block;
@@ -88,15 +87,17 @@ export class NdjsonWriter {
     }
     at = put(block, at, TOTAL);
     at = putMoney(block, at, order.total);
-    at = put(block, at, this.source);
     if ("line" in position) {
-      at = put(block, at, LINE);
+      at = put(block, at, this.sourceLine);
       at = putInteger(block, at, position.line);
     } else {
-      at = put(block, at, INDEX);
+      at = put(block, at, this.sourceIndex);
       at = putInteger(block, at, position.index);
     }
-    this.at = put(block, at, END);
+    block[at] = 125; // }}\n
+    block[at + 1] = 125;
+    block[at + 2] = 10;
+    this.at = at + 3;
   }
 
   /** Makes room for `bytes` more bytes, starting a new block when this one is too full. */
