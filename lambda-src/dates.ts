@@ -18,12 +18,15 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** The calendar fields of epoch milliseconds (years 0000-9999), left in `CIVIL` to spare an allocation per call. */
-const CIVIL = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millis: 0 };
+/**
+ * The calendar fields of epoch milliseconds (years 0000-9999): year, month, day, hour, minute,
+ * second, millisecond. One array, reused, so the writer's path allocates nothing.
+ */
+const CIVIL = new Int32Array(7);
 
-function civilOf(ms: number): typeof CIVIL {
+function civilOf(ms: number): Int32Array {
   const days = Math.floor(ms / DAY_MS);
-  let rest = ms - days * DAY_MS;
+  const rest = ms - days * DAY_MS;
   // civil_from_days
   const z = days + 719468;
   const era = Math.floor(z / 146097);
@@ -31,52 +34,42 @@ function civilOf(ms: number): typeof CIVIL {
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  CIVIL.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  CIVIL.month = mp < 10 ? mp + 3 : mp - 9;
-  CIVIL.year = yoe + era * 400 + (CIVIL.month <= 2 ? 1 : 0);
-  CIVIL.hour = Math.floor(rest / 3_600_000);
-  rest -= CIVIL.hour * 3_600_000;
-  CIVIL.minute = Math.floor(rest / 60_000);
-  rest -= CIVIL.minute * 60_000;
-  CIVIL.second = Math.floor(rest / 1000);
-  CIVIL.millis = rest - CIVIL.second * 1000;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  CIVIL[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  CIVIL[1] = month;
+  CIVIL[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  CIVIL[3] = Math.floor(rest / 3_600_000);
+  CIVIL[4] = Math.floor(rest / 60_000) % 60;
+  CIVIL[5] = Math.floor(rest / 1000) % 60;
+  CIVIL[6] = rest % 1000;
   return CIVIL;
 }
 
 /** Length of `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export const ISO_LENGTH = 24;
-
-/** Writes `value` as `width` ASCII digits ending before `end`. */
-function putDigits(bytes: Uint8Array, end: number, width: number, value: number): void {
-  let rest = value;
-  for (let at = end - 1; at >= end - width; at--) {
-    const next = (rest / 10) | 0;
-    bytes[at] = 48 + rest - next * 10;
-    rest = next;
-  }
-}
+/** Digits of each calendar field in that form, and the character after it. */
+const ISO_WIDTHS = [4, 2, 2, 2, 2, 2, 3];
+const ISO_AFTER = Uint8Array.from("--T::.Z", (char) => char.charCodeAt(0));
 
 /**
  * Writes epoch milliseconds (years 0000-9999) as the ASCII bytes of `YYYY-MM-DDTHH:mm:ss.sssZ` at
  * `start`; returns the offset after them. The output writer's path: no string is made.
  */
 export function putIsoDate(bytes: Uint8Array, start: number, ms: number): number {
-  const c = civilOf(ms);
-  putDigits(bytes, start + 4, 4, c.year);
-  bytes[start + 4] = 45;
-  putDigits(bytes, start + 7, 2, c.month);
-  bytes[start + 7] = 45;
-  putDigits(bytes, start + 10, 2, c.day);
-  bytes[start + 10] = 84;
-  putDigits(bytes, start + 13, 2, c.hour);
-  bytes[start + 13] = 58;
-  putDigits(bytes, start + 16, 2, c.minute);
-  bytes[start + 16] = 58;
-  putDigits(bytes, start + 19, 2, c.second);
-  bytes[start + 19] = 46;
-  putDigits(bytes, start + 23, 3, c.millis);
-  bytes[start + 23] = 90;
-  return start + ISO_LENGTH;
+  const fields = civilOf(ms);
+  let at = start;
+  for (let f = 0; f < 7; f++) {
+    const width = ISO_WIDTHS[f];
+    let rest = fields[f];
+    for (let i = at + width - 1; i >= at; i--) {
+      const next = (rest / 10) | 0;
+      bytes[i] = 48 + rest - next * 10;
+      rest = next;
+    }
+    bytes[at + width] = ISO_AFTER[f];
+    at += width + 1;
+  }
+  return at;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss.sssZ` of epoch milliseconds, for years 0000-9999. */
