@@ -82,16 +82,11 @@ export function isoOf(ms: number): string {
 /** Why a date was refused, phrased for the partner by the caller. */
 export type DateProblem = "format" | "zone" | "range";
 
-/** The number written by `count` ASCII digits at `at`, or -1 when any is not a digit or the text ends. */
-function digits(text: string, at: number, count: number): number {
-  if (at + count > text.length) return -1;
-  let value = 0;
-  for (let i = at; i < at + count; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return -1;
-    value = value * 10 + digit;
-  }
-  return value;
+/** The two ASCII digits at `at` as a number, or -1 (also past the end: `charCodeAt` is then NaN). */
+function twoDigits(text: string, at: number): number {
+  const high = text.charCodeAt(at) - 48;
+  const low = text.charCodeAt(at + 1) - 48;
+  return high >= 0 && high <= 9 && low >= 0 && low <= 9 ? high * 10 + low : -1;
 }
 
 const MIN_MS = daysFromCivil(0, 1, 1) * DAY_MS;
@@ -105,10 +100,12 @@ const MAX_MS = daysFromCivil(10000, 1, 1) * DAY_MS;
  */
 export function orderDateMillis(text: string): number | DateProblem {
   const length = text.length;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  if (year < 0 || month < 0 || day < 0 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return "format";
+  const century = twoDigits(text, 0);
+  const yearOf = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (century < 0 || yearOf < 0 || month < 0 || day < 0 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return "format";
+  const year = century * 100 + yearOf;
   let hour = 0;
   let minute = 0;
   let second = 0;
@@ -117,12 +114,12 @@ export function orderDateMillis(text: string): number | DateProblem {
   let offsetHours = 0;
   let offsetMinutes = 0;
   if (length > 10) {
-    hour = digits(text, 11, 2);
-    minute = digits(text, 14, 2);
+    hour = twoDigits(text, 11);
+    minute = twoDigits(text, 14);
     if (text.charCodeAt(10) !== 84 || hour < 0 || text.charCodeAt(13) !== 58 || minute < 0) return "format";
     let at = 16;
     if (text.charCodeAt(at) === 58) {
-      second = digits(text, at + 1, 2);
+      second = twoDigits(text, at + 1);
       if (second < 0) return "format";
       at += 3;
       const mark = text.charCodeAt(at);
@@ -140,12 +137,12 @@ export function orderDateMillis(text: string): number | DateProblem {
     const zone = text.charCodeAt(at);
     if (zone === 90) at++;
     else if (zone === 43 || zone === 45) {
-      offsetHours = digits(text, at + 1, 2);
+      offsetHours = twoDigits(text, at + 1);
       if (offsetHours < 0) return "format";
       at += 3;
       if (at < length) {
         if (text.charCodeAt(at) === 58) at++;
-        offsetMinutes = digits(text, at, 2);
+        offsetMinutes = twoDigits(text, at);
         if (offsetMinutes < 0) return "format";
         at += 2;
       }
