@@ -39,8 +39,9 @@ export class NdjsonWriter {
 
   /** @param file the decoded object key, written to each order's `source.file`. */
   constructor(file: string) {
-    this.sourceLine = new Uint8Array(Buffer.from(`","source":{"file":${JSON.stringify(file)},"line":`));
-    this.sourceIndex = new Uint8Array(Buffer.from(`","source":{"file":${JSON.stringify(file)},"index":`));
+    const source = `","source":{"file":${JSON.stringify(file)}`;
+    this.sourceLine = new Uint8Array(Buffer.from(`${source},"line":`));
+    this.sourceIndex = new Uint8Array(Buffer.from(`${source},"index":`));
   }
 
   /** Bytes written and not yet taken. */

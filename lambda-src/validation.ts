@@ -148,7 +148,7 @@ export class OrderValidator implements CheckedOrder {
           this.item(item.sku, item.quantity, item.unitPrice, typeof item.line === "number" ? item.line : undefined);
         } else {
           this.itemLine = undefined;
-          this.problem("", -1, `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice`, `items[${i}]`);
+          this.problem(`items[${i}]`, -1, `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice`);
           this.itemIndex++;
           this.itemsValid = false;
         }
@@ -221,9 +221,9 @@ export class OrderValidator implements CheckedOrder {
   }
 
   /** Records a problem; item fields are reported on the item's own line when the parser knows it. */
-  private problem(field: string, index: number, message: string, name = fieldName(field, index)): void {
+  private problem(field: string, index: number, message: string): void {
     const at = index >= 0 && this.itemLine !== undefined ? { line: this.itemLine } : this.position;
-    (this.problems ??= []).push({ position: at, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: name, message });
+    (this.problems ??= []).push({ position: at, ...(this.problemOrderId !== undefined ? { orderId: this.problemOrderId } : {}), field: fieldName(field, index), message });
   }
 
   private text(value: unknown, field: string, index: number): string | undefined {

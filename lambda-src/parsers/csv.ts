@@ -12,7 +12,7 @@ export const CSV_COLUMNS = ["order_id", "customer_id", "order_date", "currency",
 
 type Column = (typeof CSV_COLUMNS)[number];
 type ColumnIndex = Readonly<Record<Column, number>>;
-const ORDER_FIELDS = ["customer_id", "order_date", "currency"] as const;
+/** The order-level columns, which the rows of one order must agree on, and their field names. */
 const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", currency: "currency" } as const;
 /** How much text is searched for the first line end before assuming LF. */
 const NEWLINE_PROBE_CHARS = 1 << 16;
@@ -188,7 +188,7 @@ class RowGrouper {
     this.compare("currency", row[columns.currency], this.currency, rowLine);
   }
 
-  private compare(column: (typeof ORDER_FIELDS)[number], raw: string | undefined, expected: string | undefined, rowLine: number): void {
+  private compare(column: keyof typeof FIELD_NAMES, raw: string | undefined, expected: string | undefined, rowLine: number): void {
     // A value equal to the (trimmed) first row's needs no trimming to agree with it.
     if (raw === expected || this.refusal !== undefined) return;
     const value = optionalTrimmed(raw);
