@@ -37,8 +37,7 @@ interface Measurement {
 interface Kernel {
   processOrders: typeof import("../lambda-src/pipeline").processOrders;
   OrderTally: typeof import("../lambda-src/tally").OrderTally;
-  csvRowStream: typeof import("../lambda-src/parsers/csv").csvRowStream;
-  batchesOf: typeof import("../lambda-src/parsers/batches").batchesOf;
+  CsvRowReader: typeof import("../lambda-src/parsers/csv").CsvRowReader;
   JSONParser: typeof import("@streamparser/json").JSONParser;
   SaxesParser: typeof import("saxes").SaxesParser;
 }
@@ -50,8 +49,7 @@ function buildKernel(dir: string): string {
       contents: [
         'export { processOrders } from "./lambda-src/pipeline";',
         'export { OrderTally } from "./lambda-src/tally";',
-        'export { csvRowStream } from "./lambda-src/parsers/csv";',
-        'export { batchesOf } from "./lambda-src/parsers/batches";',
+        'export { CsvRowReader } from "./lambda-src/parsers/csv";',
         'export { JSONParser } from "@streamparser/json";',
         'export { SaxesParser } from "saxes";',
       ].join("\n"),
@@ -68,8 +66,9 @@ async function bare(kernel: Kernel, format: GeneratedFormat, file: string): Prom
   const text = () => createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
   let count = 0;
   if (format === "csv") {
-    for await (const rows of kernel.batchesOf<string[]>(text().pipe(kernel.csvRowStream("\n")), 1024)) count += rows.length;
-    return count; // rows, not orders: orders/s below uses the file's order count
+    const reader = new kernel.CsvRowReader("\n");
+    for await (const chunk of text()) count += reader.rows(chunk as string).length;
+    return count + reader.end().length; // rows, not orders: orders/s below uses the file's order count
   }
   if (format === "ndjson") {
     for await (const line of createInterface({ input: text(), crlfDelay: Infinity })) if (line.length > 0 && JSON.parse(line)) count++;

@@ -5,6 +5,11 @@ export const LIMITS = {
   /** Fewest and most line items per order. */
   minItems: 1,
   maxItems: 1000,
+  /**
+   * Longest CSV row, in characters. A longer one is almost always a quoted field that never
+   * closes, which would otherwise hold the rest of the file in memory as one row.
+   */
+  maxCsvRowChars: 1 << 20,
   /** Largest `quantity`. */
   maxQuantity: 1_000_000,
   /** Errors kept in the metadata item; the rest only set `ErrorsTruncated`. */

@@ -1,7 +1,9 @@
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
-import { InvalidEncodingError } from "../../lambda-src/errors";
-import { parseCsv } from "../../lambda-src/parsers/csv";
+import Papa from "papaparse";
+import { InvalidEncodingError, MalformedFileError } from "../../lambda-src/errors";
+import { LIMITS } from "../../lambda-src/limits";
+import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
 import { decodeText, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
@@ -126,6 +128,84 @@ describe("parseCsv line numbers", () => {
       [3, [3]],
       [5, [5]],
     ]);
+  });
+});
+
+/** `text` cut into pieces of `size` characters. */
+function piecesOf(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));
+  return pieces;
+}
+
+describe("CsvRowReader", () => {
+  const texts = [
+    'a,b\n1,2\n3,4\n',
+    'a,b\r\n"x\r\ny",2\r\n"q ""quoted"" w",4\r\n5,6',
+    'a,"b,c"\n"",""\n"\n",\n\n1,"2\n\n3"',
+    '"unclosed,1\n2,3\n',
+  ];
+
+  it.each(texts)("reads the rows of a one-shot papaparse parse, whatever the chunking: %j", (text) => {
+    const newline = text.includes("\r\n") ? "\r\n" : "\n";
+    const expected = Papa.parse<string[]>(text, { delimiter: ",", newline, quoteChar: '"', escapeChar: '"' }).data;
+    // A one-shot parse ends a text that ends with a line end with an empty row; streaming does not.
+    if (expected.length > 0 && expected[expected.length - 1].join() === "") expected.pop();
+    for (let size = 1; size <= text.length; size++) {
+      const reader = new CsvRowReader(newline);
+      const rows = piecesOf(text, size).flatMap((piece) => reader.rows(piece));
+      expect([...rows, ...reader.end()]).toEqual(expected);
+    }
+  });
+});
+
+describe("parseCsv pace", () => {
+  const header = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it("parses each character about once, also when the body is always ready", async () => {
+    // papaparse's stream mode re-split the rest of its chunk after every row once its output
+    // buffer was full, which a body that is always ready (S3 in the same region) fills.
+    const RealParser = Papa.Parser;
+    let parsedChars = 0;
+    jest.spyOn(Papa, "Parser").mockImplementation((config) => {
+      const parser = new RealParser(config);
+      const parse = parser.parse.bind(parser);
+      parser.parse = (input: string, baseIndex: number, ignoreLastRow: boolean) => {
+        parsedChars += input.length;
+        return parse(input, baseIndex, ignoreLastRow) as unknown;
+      };
+      return parser;
+    });
+    const rows = Array.from({ length: 20_000 }, (_, i) => `ORD-${i},C,2025-07-10,EUR,S,1,1.00`);
+    const text = `${header}\n${rows.join("\n")}\n`;
+    const pieces = piecesOf(text, 4096);
+    const visitor = new CollectingVisitor();
+    await parseCsv(chunksOf(pieces), visitor);
+    expect(visitor.visited).toHaveLength(20_000);
+    expect(parsedChars).toBeGreaterThanOrEqual(text.length);
+    // Each piece may re-read the unfinished row before it: at most one row's length.
+    expect(parsedChars).toBeLessThanOrEqual(text.length + pieces.length * 40);
+  });
+
+  it("fails a row that never ends at the limit, naming its line, without reading the rest of the file", async () => {
+    const good = "ORD-1,C,2025-07-10,EUR,S,1,1.00";
+    const filler = `${good}\n`.repeat(Math.ceil((3 * LIMITS.maxCsvRowChars) / (good.length + 1)));
+    const text = `${header}\n${good}\nORD-2,C,2025-07-10,EUR,"never closed,1,1.00\n${filler}`;
+    const pieces = piecesOf(text, 65_536);
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<string> {
+      for (const piece of pieces) {
+        pulled++;
+        yield piece;
+      }
+    }
+    const failure = parseCsv(counted(), new CollectingVisitor());
+    await expect(failure).rejects.toBeInstanceOf(MalformedFileError);
+    await expect(failure).rejects.toThrow(`The CSV is malformed: the row on line 3 runs past ${LIMITS.maxCsvRowChars} characters without ending; close the quoted field that opens in it.`);
+    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxCsvRowChars / 65_536) + 2);
+    expect(pulled).toBeLessThan(pieces.length);
   });
 });
 
