@@ -10,9 +10,13 @@ const TAG_BITS = 8;
 /** Largest arena of one shard the slots can address: 16 MiB, 4 GiB over all shards. */
 const MAX_SHARD_BYTES = 2 ** (32 - TAG_BITS) - 1;
 const MAX_LOAD = 0.8;
-/** Small tables double (fewer rebuilds, little memory); large ones grow by 30% (less memory held). */
+/**
+ * Small tables double (fewer rebuilds, little memory); large ones grow by half. A smaller step
+ * keeps less spare room but leaves more dead tables behind, and those wait for V8's full
+ * collection: adding 7.4 million ids peaked at 234 MiB RSS with 1.3, 224 with 1.5, 270 with 2.
+ */
 const SMALL_SLOTS = 1 << 12;
-const GROWTH = 1.3;
+const GROWTH = 1.5;
 const MIN_SLOTS = 8;
 /** First byte of the encoding of an id with non-ASCII characters; never in an ASCII encoding. */
 const RAW_MARKER = 0xff;
