@@ -1,7 +1,8 @@
 /**
  * Handler benchmark (issue 3): per format, on a generated file of >= 100,000 orders, the full
  * path (decode, parse, validate, normalize, serialize to NDJSON) next to the bare parser on the
- * same file, in the same run, each in its own child process so peak RSS is its own; then a 1 GiB
+ * same file, in the same run, each in its own child process so peak RSS is its own; the full path
+ * also with the file in memory, a body that never makes the parser wait; then a 1 GiB
  * CSV through the full path for peak RSS; then the bundle's size and cold module init time.
  * The measured code is an esbuild bundle built like the function's, so it runs what ships.
  *
@@ -9,14 +10,12 @@
  */
 import { buildSync } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { once } from "node:events";
-import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
-import { Writable } from "node:stream";
 import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
 import { BUNDLE_SETTINGS, bundleLambda } from "../stacks/lambda-bundle";
+import type { Measurement } from "./handler-child";
 
 const ROOT = path.resolve(__dirname, "..");
 const FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
@@ -26,102 +25,16 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
-interface Measurement {
-  readonly seconds: number;
-  readonly orders: number;
-  readonly bytes: number;
-  readonly maxRssMiB: number;
-}
-
-/** The code under test, bundled the way `stacks/lambda-bundle.ts` bundles the function. */
-interface Kernel {
-  processOrders: typeof import("../lambda-src/pipeline").processOrders;
-  OrderTally: typeof import("../lambda-src/tally").OrderTally;
-  CsvRowReader: typeof import("../lambda-src/parsers/csv").CsvRowReader;
-  JSONParser: typeof import("@streamparser/json").JSONParser;
-  SaxesParser: typeof import("saxes").SaxesParser;
-}
-
-function buildKernel(dir: string): string {
-  const outfile = path.join(dir, "kernel.js");
-  buildSync({
-    stdin: {
-      contents: [
-        'export { processOrders } from "./lambda-src/pipeline";',
-        'export { OrderTally } from "./lambda-src/tally";',
-        'export { CsvRowReader } from "./lambda-src/parsers/csv";',
-        'export { JSONParser } from "@streamparser/json";',
-        'export { SaxesParser } from "saxes";',
-      ].join("\n"),
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    outfile,
-    ...BUNDLE_SETTINGS,
-  });
+/** The measured side (`bench/handler-child.ts`), bundled with the code under test the way `stacks/lambda-bundle.ts` bundles the function. */
+function buildChild(dir: string): string {
+  const outfile = path.join(dir, "child.js");
+  buildSync({ entryPoints: [path.join(__dirname, "handler-child.ts")], outfile, ...BUNDLE_SETTINGS });
   return outfile;
 }
 
-async function bare(kernel: Kernel, format: GeneratedFormat, file: string): Promise<number> {
-  const text = () => createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
-  let count = 0;
-  if (format === "csv") {
-    const reader = new kernel.CsvRowReader("\n");
-    for await (const chunk of text()) count += reader.rows(chunk as string).length;
-    return count + reader.end().length; // rows, not orders: orders/s below uses the file's order count
-  }
-  if (format === "ndjson") {
-    for await (const line of createInterface({ input: text(), crlfDelay: Infinity })) if (line.length > 0 && JSON.parse(line)) count++;
-    return count;
-  }
-  if (format === "json") {
-    const parser = new kernel.JSONParser({ paths: ["$.*"], keepStack: false });
-    parser.onValue = () => void count++;
-    for await (const chunk of text()) parser.write(chunk as string);
-    return count;
-  }
-  // Handlers for text and close tags too: saxes slices element text only for a text handler, and
-  // reading orders needs the text, as bare CSV needs whole rows and bare JSON whole values.
-  const parser = new kernel.SaxesParser({ position: true });
-  let textChars = 0;
-  parser.on("opentag", (tag) => {
-    if (tag.name === "order") count++;
-  });
-  parser.on("text", (text) => void (textChars += text.length));
-  parser.on("closetag", () => undefined);
-  for await (const chunk of text()) parser.write(chunk as string);
-  parser.close();
-  if (textChars === 0) throw new Error("the XML file held no element text");
-  return count;
-}
-
-async function full(kernel: Kernel, format: GeneratedFormat, file: string): Promise<number> {
-  const tally = new kernel.OrderTally();
-  const devNull = new Writable({ write: (_chunk, _encoding, done) => done() });
-  await kernel.processOrders({
-    body: createReadStream(file, { highWaterMark: 64 * 1024 }),
-    format,
-    fileName: `incoming/${path.basename(file)}`,
-    maxBytes: 8 * GIB,
-    tally,
-    sink: { write: async (ndjson) => void (devNull.write(ndjson) || (await once(devNull, "drain"))) },
-  });
-  if (tally.rejected > 0) throw new Error(`${tally.rejected} generated orders were rejected: ${JSON.stringify(tally.errors.slice(0, 3))}`);
-  return tally.valid;
-}
-
-async function child(mode: string, format: GeneratedFormat, file: string, kernelFile: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const kernel = require(kernelFile) as Kernel;
-  const started = process.hrtime.bigint();
-  const orders = mode === "bare" ? await bare(kernel, format, file) : await full(kernel, format, file);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const result: Measurement = { seconds, orders, bytes: statSync(file).size, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
-  process.stdout.write(JSON.stringify(result));
-}
-
-function measure(mode: "bare" | "full", format: GeneratedFormat, file: string, kernelFile: string): Measurement {
-  const out = execFileSync(process.execPath, ["--require", "tsx/cjs", __filename, "--child", mode, format, file, kernelFile], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+/** One run in a fresh node that loads nothing but the bundle, so peak RSS is the code's own. */
+function measure(mode: "bare" | "full" | "memory", format: GeneratedFormat, file: string, childFile: string): Measurement {
+  const out = execFileSync(process.execPath, [childFile, mode, format, file], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
   return JSON.parse(out) as Measurement;
 }
 
@@ -158,36 +71,39 @@ function median(runs: readonly Measurement[]): Measurement {
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-handler-"));
   try {
-    const kernelFile = buildKernel(dir);
+    const childFile = buildChild(dir);
     const bundle = bundleLambda({ outDir: path.join(dir, "lambda") });
     const bundleFile = path.join(bundle.dir, "index.js");
 
-    console.log(`\nHandler throughput (${ORDERS.toLocaleString("en-US")} generated orders per format, 1-3 items each; node ${process.version}, median of ${RUNS} runs, each in its own child process; full/bare is the median over bare-then-full pairs)\n`);
-    console.log("| format | file MiB | bare parser MiB/s | bare orders/s | full path MiB/s | full orders/s | full/bare | full/bare range | peak RSS bare MiB | peak RSS full MiB |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    console.log(`\nHandler throughput (${ORDERS.toLocaleString("en-US")} generated orders per format, 1-3 items each; node ${process.version}, median of ${RUNS} runs, each in its own child process; full/bare is the median over bare-then-full pairs; "body in memory" reads the file into memory before the clock starts)\n`);
+    console.log("| format | file MiB | bare parser MiB/s | bare orders/s | full path MiB/s | full orders/s | full/bare | full/bare range | full, body in memory MiB/s | peak RSS bare MiB | peak RSS full MiB |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const format of FORMATS) {
       const file = path.join(dir, `orders.${format}`);
       const orders = await writeGeneratedFile(file, format, { minOrders: ORDERS });
       const bares: Measurement[] = [];
       const fulls: Measurement[] = [];
+      const memories: Measurement[] = [];
       for (let run = 0; run < RUNS; run++) {
-        bares.push(measure("bare", format, file, kernelFile));
-        fulls.push(measure("full", format, file, kernelFile));
+        bares.push(measure("bare", format, file, childFile));
+        fulls.push(measure("full", format, file, childFile));
+        memories.push(measure("memory", format, file, childFile));
       }
       const b = median(bares);
       const f = median(fulls);
+      const m = median(memories);
       // Each bare run is paired with the full run right after it, so a slow spell of the machine
       // hits both sides of a ratio; the table shows the median ratio and the range over the pairs.
       const ratios = bares.map((bareRun, i) => bareRun.seconds / fulls[i].seconds).sort((x, y) => x - y);
-      if (f.orders !== orders) throw new Error(`${format}: expected ${orders} orders, the full path wrote ${f.orders}`);
+      if (f.orders !== orders || m.orders !== orders) throw new Error(`${format}: expected ${orders} orders, the full path wrote ${f.orders} and ${m.orders}`);
       const mib = f.bytes / MIB;
-      console.log(`| ${format} | ${fmt(mib)} | ${fmt(mib / b.seconds)} | ${Math.round(orders / b.seconds).toLocaleString("en-US")} | ${fmt(mib / f.seconds)} | ${Math.round(orders / f.seconds).toLocaleString("en-US")} | ${fmt(ratios[Math.floor(ratios.length / 2)] * 100, 0)}% | ${fmt(ratios[0] * 100, 0)}-${fmt(ratios[ratios.length - 1] * 100, 0)}% | ${fmt(b.maxRssMiB, 0)} | ${fmt(f.maxRssMiB, 0)} |`);
+      console.log(`| ${format} | ${fmt(mib)} | ${fmt(mib / b.seconds)} | ${Math.round(orders / b.seconds).toLocaleString("en-US")} | ${fmt(mib / f.seconds)} | ${Math.round(orders / f.seconds).toLocaleString("en-US")} | ${fmt(ratios[Math.floor(ratios.length / 2)] * 100, 0)}% | ${fmt(ratios[0] * 100, 0)}-${fmt(ratios[ratios.length - 1] * 100, 0)}% | ${fmt(mib / m.seconds)} | ${fmt(b.maxRssMiB, 0)} | ${fmt(f.maxRssMiB, 0)} |`);
       rmSync(file);
     }
 
     const big = path.join(dir, "big.csv");
     const bigOrders = await writeGeneratedFile(big, "csv", { minBytes: GIB });
-    const g = measure("full", "csv", big, kernelFile);
+    const g = measure("full", "csv", big, childFile);
     rmSync(big);
     console.log(`\n1 GiB CSV, full path: ${fmt(g.bytes / MIB, 0)} MiB, ${bigOrders.toLocaleString("en-US")} orders, ${fmt(g.seconds)} s (${fmt(g.bytes / MIB / g.seconds)} MiB/s), peak RSS ${fmt(g.maxRssMiB, 0)} MiB (target < 256 MiB)`);
     console.log(`Bundle: ${statSync(bundleFile).size.toLocaleString("en-US")} bytes (.build/lambda/index.js as built by bundleLambda); cold module init (require in a fresh node, median of 7): ${fmt(coldInitMs(bundleFile))} ms\n`);
@@ -196,14 +112,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === "--child") {
-  child(process.argv[3], process.argv[4] as GeneratedFormat, process.argv[5], process.argv[6]).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
