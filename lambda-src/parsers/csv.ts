@@ -37,8 +37,10 @@ function newlinesIn(row: readonly string[]): number {
 /**
  * CSV rows from text chunks, read with papaparse's parser one chunk at a time: a chunk's complete
  * rows come back at once, and its unfinished last row (papaparse's cursor says where it starts)
- * waits for the next chunk, as in papaparse's own streamers. The caller asks for the next chunk
- * only after handling these rows, so it sets the pace, and every character is parsed about once.
+ * waits for the next chunk. That is how papaparse's own streamers drive `Papa.Parser`, which it
+ * exports and `@types/papaparse` declares; the lock file pins papaparse, and the tests pin this
+ * behaviour. The caller asks for the next chunk only after handling these rows, so it sets the
+ * pace, and every character is parsed about once.
  *
  * This replaces papaparse's Node stream mode, which pauses whenever its output buffer is full and
  * re-splits the rest of its chunk on every resume: with a body that is always ready (S3 in the
