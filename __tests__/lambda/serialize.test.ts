@@ -14,14 +14,15 @@ function expectedLines(file: string, orders: readonly [RawOrder, SourcePosition]
     .join("");
 }
 
-function writtenLines(file: string, orders: readonly [RawOrder, SourcePosition][]): string {
+/** The writer's output; blocks are taken whenever more than `takeAbove` bytes are pending. */
+function writtenLines(file: string, orders: readonly [RawOrder, SourcePosition][], takeAbove = 1000): string {
   const validator = new OrderValidator(file);
   const writer = new NdjsonWriter(file);
   const blocks: Uint8Array[] = [];
   for (const [raw, position] of orders) {
     expect(validator.check(raw, position)).toBeUndefined();
     writer.write(validator, position);
-    if (writer.pendingBytes > 1000) blocks.push(...writer.take());
+    if (writer.pendingBytes > takeAbove) blocks.push(...writer.take());
   }
   blocks.push(...writer.take());
   return Buffer.concat(blocks).toString("utf8");
@@ -46,6 +47,13 @@ describe("NdjsonWriter", () => {
       i % 2 === 0 ? { line: i + 2 } : { index: i },
     ]);
     expect(writtenLines("incoming/a b/ü.csv", orders)).toBe(expectedLines("incoming/a b/ü.csv", orders));
+  });
+
+  it("keeps every line whole when blocks fill up between takes", () => {
+    const orders: [RawOrder, SourcePosition][] = Array.from({ length: 4000 }, (_, i) => [order(`B${i}`, { customerId: "C".repeat(1 + (i % 7)) }), { line: i + 2 }]);
+    const written = writtenLines("incoming/x.csv", orders, Infinity);
+    expect(Buffer.byteLength(written)).toBeGreaterThan(3 * (1 << 18));
+    expect(written).toBe(expectedLines("incoming/x.csv", orders));
   });
 
   it("escapes and encodes text as JSON.stringify does: quotes, controls, non-ASCII, astral and lone surrogates", () => {
