@@ -6,8 +6,9 @@ export const LIMITS = {
   minItems: 1,
   maxItems: 1000,
   /**
-   * Longest CSV row, in characters. A longer one is almost always a quoted field that never
-   * closes, which would otherwise hold the rest of the file in memory as one row.
+   * Longest CSV row, in characters of the file, line end excluded. A longer one is almost always
+   * a quoted field that never closes, or line ends other than the first line's, either of which
+   * would otherwise hold the rest of the file in memory as one row.
    */
   maxCsvRowChars: 1 << 20,
   /** Largest `quantity`. */

@@ -157,6 +157,36 @@ describe("CsvRowReader", () => {
       expect([...rows, ...reader.end()]).toEqual(expected);
     }
   });
+
+  /** The long row `CsvRowReader` reports, as [row index in the file, quoted], for every chunking of `text`. */
+  function longRowsOf(text: string, newline: "\n" | "\r\n", limit: number): Set<string> {
+    const outcomes = new Set<string>();
+    for (let size = 1; size <= text.length; size++) {
+      const reader = new CsvRowReader(newline, limit);
+      let seen = 0;
+      let outcome = "none";
+      for (const piece of piecesOf(text, size)) {
+        const rows = reader.rows(piece);
+        if (reader.longRow !== undefined) {
+          outcome = `row ${seen + reader.longRow.index}${reader.longRow.quoted ? ", quoted" : ""}`;
+          break;
+        }
+        seen += rows.length;
+      }
+      outcomes.add(outcome);
+    }
+    return outcomes;
+  }
+
+  it.each([
+    ["a row of exactly the limit passes, with either line end", "a,b\r\n" + "x".repeat(20) + "\r\nc\r\n", "\r\n", "none"],
+    ["the first row over the limit is reported, not a later one", "a,b\n" + "x".repeat(20) + "\n" + "y".repeat(21) + "\n" + "z".repeat(30) + "\n", "\n", "row 2"],
+    ["a long quoted field counts its quotes", 'a,b\n"' + "q".repeat(18) + '",1\nz\n', "\n", "row 1, quoted"],
+    ["a quote that never closes swallows the rest", 'a\n"open\n' + "x\n".repeat(20), "\n", "row 1, quoted"],
+    ["LF rows in a CRLF file are one long row", "a,b\r\n" + "1,2\n".repeat(10), "\r\n", "row 1"],
+  ])("reports the same long row wherever the chunks are cut: %s", (_name, text, newline, outcome) => {
+    expect([...longRowsOf(text, newline as "\n" | "\r\n", 20)]).toEqual([outcome]);
+  });
 });
 
 describe("parseCsv pace", () => {
@@ -203,9 +233,36 @@ describe("parseCsv pace", () => {
     }
     const failure = parseCsv(counted(), new CollectingVisitor());
     await expect(failure).rejects.toBeInstanceOf(MalformedFileError);
-    await expect(failure).rejects.toThrow(`The CSV is malformed: the row on line 3 runs past ${LIMITS.maxCsvRowChars} characters without ending; close the quoted field that opens in it.`);
+    await expect(failure).rejects.toThrow(
+      `The CSV is malformed: the row on line 3 is longer than ${LIMITS.maxCsvRowChars} characters; close its quoted fields (one that never closes makes the rest of the file one row), or shorten its longest field.`,
+    );
     expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxCsvRowChars / 65_536) + 2);
     expect(pulled).toBeLessThan(pieces.length);
+  });
+});
+
+describe("parseCsv row limit", () => {
+  const header = "order_id,customer_id,order_date,currency,sku,quantity,unit_price,note";
+  const rowWithNote = (id: string, noteChars: number): string => `${id},C,2025-07-10,EUR,S,1,1.00,${"n".repeat(noteChars)}`;
+
+  async function outcome(text: string, pieceChars: number): Promise<string> {
+    const visitor = new CollectingVisitor();
+    try {
+      await parseCsv(chunksOf(piecesOf(text, pieceChars)), visitor);
+      return `${visitor.visited.length} orders`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  it("decides by the row's length alone, wherever the body's chunks are cut", async () => {
+    const long = `${header}\n${rowWithNote("A", LIMITS.maxCsvRowChars)}\n${rowWithNote("B", 5)}\n`;
+    const fits = `${header}\n${rowWithNote("A", LIMITS.maxCsvRowChars - 40)}\n${rowWithNote("B", 5)}\n`;
+    const reason = `The CSV is malformed: the row on line 2 is longer than ${LIMITS.maxCsvRowChars} characters; end every line with LF, as the first line ends (other line ends make the rest of the file one row), or shorten its longest field.`;
+    for (const pieceChars of [16_384, 65_536, 1 << 21]) {
+      expect(await outcome(long, pieceChars)).toBe(reason);
+      expect(await outcome(fits, pieceChars)).toBe("2 orders");
+    }
   });
 });
 

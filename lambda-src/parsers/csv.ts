@@ -47,28 +47,42 @@ function newlinesIn(row: readonly string[]): number {
  * same region) that happened after every row, about 3 MiB/s instead of 25.
  */
 export class CsvRowReader {
+  /**
+   * After `rows`: the first row longer than the limit, if any (see `LongRow`). Rows are measured
+   * in characters of the file, line end excluded, so the outcome does not depend on where chunks
+   * are cut.
+   */
+  longRow: LongRow | undefined;
+  private readonly config: Papa.ParseConfig;
   private readonly parser: Papa.Parser;
   /** The text of the unfinished row. */
   private rest = "";
   /** Characters before `rest`: papaparse's cursor counts from the start of the text. */
   private consumed = 0;
 
-  constructor(newline: "\n" | "\r\n") {
-    this.parser = new Papa.Parser({ delimiter: ",", newline, quoteChar: '"', escapeChar: '"' });
-  }
-
-  /** Characters of the unfinished row held for the next chunk. */
-  get pendingChars(): number {
-    return this.rest.length;
+  /** @param maxRowChars longest row accepted, in characters; @default LIMITS.maxCsvRowChars */
+  constructor(
+    private readonly newline: "\n" | "\r\n",
+    private readonly maxRowChars: number = LIMITS.maxCsvRowChars,
+  ) {
+    this.config = { delimiter: ",", newline, quoteChar: '"', escapeChar: '"' };
+    this.parser = new Papa.Parser(this.config);
   }
 
   /** The rows that `text` completes. */
   rows(text: string): string[][] {
     const input = this.rest + text;
-    const result = this.parser.parse(input, this.consumed, true) as Papa.ParseResult<string[]>;
+    const before = this.consumed;
+    const result = this.parser.parse(input, before, true) as Papa.ParseResult<string[]>;
     const cursor = result.meta.cursor;
-    this.rest = input.slice(cursor - this.consumed);
+    this.rest = input.slice(cursor - before);
     this.consumed = cursor;
+    this.longRow = undefined;
+    // Only text longer than the limit can hold a row longer than it: rarely measured.
+    if (cursor - before > this.maxRowChars) this.longRow = this.firstLongRow(input.slice(0, cursor - before));
+    // In a CRLF file, a CR that ends the held text may be the start of the row's line end.
+    const held = this.newline === "\r\n" && this.rest.endsWith("\r") ? this.rest.length - 1 : this.rest.length;
+    if (this.longRow === undefined && held > this.maxRowChars) this.longRow = { index: result.data.length, quoted: this.quoted(this.rest) };
     return result.data;
   }
 
@@ -79,6 +93,49 @@ export class CsvRowReader {
     this.rest = "";
     return (this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>).data;
   }
+
+  /** Whether a long row looks like an unclosed quote: a quote within the limit's reach, wherever chunks were cut. */
+  private quoted(row: string): boolean {
+    const at = row.indexOf('"');
+    return at >= 0 && at <= this.maxRowChars;
+  }
+
+  /** The first row of `text` (which ends with a line end) longer than the limit, line end excluded. */
+  private firstLongRow(text: string): LongRow | undefined {
+    let found: LongRow | undefined;
+    let index = 0;
+    let start = 0;
+    const parser = new Papa.Parser({
+      ...this.config,
+      step: (result: Papa.ParseStepResult<string[]>) => {
+        const end = result.meta.cursor - this.newline.length;
+        if (end - start > this.maxRowChars) {
+          found = { index, quoted: this.quoted(text.slice(start, end)) };
+          parser.abort();
+        }
+        index++;
+        start = result.meta.cursor;
+      },
+    });
+    parser.parse(text, 0, true);
+    return found;
+  }
+}
+
+/** A row longer than `CsvRowReader`'s limit. */
+export interface LongRow {
+  /** Its index in the rows `rows` returned; their count when it is the unfinished row. */
+  readonly index: number;
+  /** Its first characters, up to the limit, hold a quote: most likely a quoted field that never closes. */
+  readonly quoted: boolean;
+}
+
+/** The reason a file with a row longer than the limit fails; `line` is the line the row starts on. */
+function longRowReason(row: LongRow, line: number, newline: "\n" | "\r\n"): string {
+  const too = `the row on line ${line} is longer than ${LIMITS.maxCsvRowChars} characters`;
+  if (row.quoted) return `${too}; close its quoted fields (one that never closes makes the rest of the file one row), or shorten its longest field`;
+  const ending = newline === "\n" ? "LF" : "CRLF";
+  return `${too}; end every line with ${ending}, as the first line ends (other line ends make the rest of the file one row), or shorten its longest field`;
 }
 
 /**
@@ -125,10 +182,13 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
   const grouper = new RowGrouper(visitor, newline !== "\n");
   for await (const chunk of chunks) {
     if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
-    grouper.rows(reader.rows(chunk));
-    if (reader.pendingChars > LIMITS.maxCsvRowChars) {
-      throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} runs past ${LIMITS.maxCsvRowChars} characters without ending; close the quoted field that opens in it`);
+    const rows = reader.rows(chunk);
+    const long = reader.longRow;
+    if (long !== undefined) {
+      grouper.rows(rows.slice(0, long.index)); // to count the lines before it
+      throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine, newline));
     }
+    grouper.rows(rows);
     await visitor.drain();
   }
   grouper.rows(reader.end());
