@@ -85,9 +85,9 @@ async function full(format: GeneratedFormat, file: string, body: AsyncIterable<U
 }
 
 async function run(mode: string, format: GeneratedFormat, file: string): Promise<void> {
-  const body = mode === "memory" ? inMemory(file) : createReadStream(file, { highWaterMark: 64 * 1024 });
+  const body = mode === "memory" ? inMemory(file) : mode === "full" ? createReadStream(file, { highWaterMark: 64 * 1024 }) : undefined;
   const started = process.hrtime.bigint();
-  const orders = mode === "bare" ? await bare(format, file) : await full(format, file, body);
+  const orders = body === undefined ? await bare(format, file) : await full(format, file, body);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result: Measurement = { seconds, orders, bytes: statSync(file).size, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(result));
