@@ -11,6 +11,8 @@ export const LIMITS = {
    * would otherwise hold the rest of the file in memory as one row.
    */
   maxCsvRowChars: 1 << 20,
+  /** Longest NDJSON line, in characters, line end excluded: a longer line rejects its order unread. */
+  maxNdjsonLineChars: 1 << 20,
   /** Largest `quantity`. */
   maxQuantity: 1_000_000,
   /** Errors kept in the metadata item; the rest only set `ErrorsTruncated`. */

@@ -95,6 +95,42 @@ describe("parseNdjson line splitting", () => {
   });
 });
 
+describe("parseNdjson line limit", () => {
+  it("rejects a line longer than the limit wherever the chunks are cut, and reads the lines after it", async () => {
+    const order = (id: string): string => JSON.stringify({ orderId: id });
+    const long = JSON.stringify({ orderId: "L", note: "n".repeat(LIMITS.maxNdjsonLineChars) });
+    const fits = JSON.stringify({ orderId: "F", note: "n".repeat(LIMITS.maxNdjsonLineChars - 40) });
+    const text = `${order("A")}\r\n${long}\r\n${fits}\n${order("B")}\n${long}`;
+    const reason = (line: number): string => `line ${line} is longer than ${LIMITS.maxNdjsonLineChars} characters; put one order object on each line`;
+    for (const pieceChars of [16_384, 65_536, 1 << 22]) {
+      const got = await ndjsonLines(piecesOf(text, pieceChars));
+      expect(got.map(([line, value]) => [line, typeof value === "string" ? value : (value as { orderId: string }).orderId])).toEqual([
+        [1, "A"],
+        [2, reason(2)],
+        [3, "F"],
+        [4, "B"],
+        [5, reason(5)],
+      ]);
+    }
+  });
+
+  it("drops a long line as it arrives: one longer than a string can hold is only rejected", async () => {
+    // 600 Mi characters: past V8's longest string (about 512 Mi), so holding the line would throw.
+    const piece = "x".repeat(1 << 21);
+    async function* oneHugeLine(): AsyncGenerator<string> {
+      yield '[{"orderId":"A"}';
+      for (let i = 0; i < 300; i++) yield piece;
+      yield '"]\n{"orderId":"B"}\n';
+    }
+    const visitor = new CollectingVisitor();
+    await parseNdjson(oneHugeLine(), visitor);
+    expect(visitor.visited.map((entry) => (entry.kind === "order" ? entry.order.orderId : entry.problem.message))).toEqual([
+      `line 1 is longer than ${LIMITS.maxNdjsonLineChars} characters; put one order object on each line`,
+      "B",
+    ]);
+  });
+});
+
 async function csvLines(chunks: readonly string[]): Promise<[number, unknown][]> {
   const lines: [number, unknown][] = [];
   const visitor = new CollectingVisitor();
