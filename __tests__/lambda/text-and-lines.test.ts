@@ -76,8 +76,7 @@ describe("parseNdjson line splitting", () => {
   it.each(texts)("numbers lines as readline does, whatever the chunking: %j", async (text) => {
     const expected = (await readlineLines(text)).map(([line, content]) => [line, content]);
     for (let size = 1; size <= text.length; size++) {
-      const chunks: string[] = [];
-      for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+      const chunks = piecesOf(text, size);
       const got = await ndjsonLines(chunks);
       expect(got.map(([line]) => line)).toEqual(expected.map(([line]) => line));
       got.forEach(([, value], i) => {
@@ -151,8 +150,7 @@ describe("parseCsv line numbers", () => {
     const text = `${header}\n${early}\n${row("Q", '"multi\nline\nsku"')}\n${row("Q", "T")}\n${row("Z")}\n`;
     const expected: [number, unknown][] = [...Array.from({ length: 50 }, (_, i): [number, unknown] => [i + 2, [i + 2]]), [52, [52, 55]], [56, [56]]];
     for (const size of [7, 64, 1000, text.length]) {
-      const chunks: string[] = [];
-      for (let at = 0; at < text.length; at += size) chunks.push(text.slice(at, at + size));
+      const chunks = piecesOf(text, size);
       expect(await csvLines(chunks)).toEqual(expected);
     }
   });

@@ -139,8 +139,8 @@ function longRowReason(row: LongRow, line: number, newline: "\n" | "\r\n"): stri
 }
 
 /**
- * Reads ahead to the first line end to tell LF from CRLF files: papaparse would guess from its
- * first chunk alone, which may hold no line end at all.
+ * Reads ahead to the first line end to tell LF from CRLF files: papaparse's parser must be told,
+ * and the first chunk may hold no line end at all.
  */
 async function lineEnding(text: AsyncIterable<string>): Promise<{ readonly newline: "\n" | "\r\n"; readonly text: AsyncIterable<string> }> {
   const iterator = text[Symbol.asyncIterator]();

@@ -92,6 +92,13 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   parser.on("opentagstart", () => {
     tagLine = parser.line;
   });
+  /** Starts reading the text of a field element found at the current depth, if `found` is one. */
+  const startField = (found: Field): void => {
+    field = found;
+    if (found === Field.None) return;
+    fieldDepth = depth;
+    fieldText = "";
+  };
   parser.on("opentag", (tag) => {
     depth++;
     const name = tag.name;
@@ -106,20 +113,12 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
         order.items ??= [];
         inItems = true;
       } else if (field === Field.None) {
-        field = orderField(name);
-        if (field !== Field.None) {
-          fieldDepth = depth;
-          fieldText = "";
-        }
+        startField(orderField(name));
       }
     } else if (depth === 4) {
       if (inItems && name === "item") item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
     } else if (depth === 5 && item !== undefined && field === Field.None) {
-      field = itemField(name);
-      if (field !== Field.None) {
-        fieldDepth = depth;
-        fieldText = "";
-      }
+      startField(itemField(name));
     }
   });
   const onText = (value: string): void => {
