@@ -13,6 +13,19 @@ export const LIMITS = {
   maxCsvRowChars: 1 << 20,
   /** Longest NDJSON line, in characters, line end excluded: a longer line rejects its order unread. */
   maxNdjsonLineChars: 1 << 20,
+  /**
+   * Longest element of a JSON orders array, in UTF-8 bytes, and most bytes beside the array in a
+   * root object. The parser holds an element until it is complete, and the rest of a root object
+   * to the end, so a longer one fails the file instead of taking memory without bound.
+   */
+  maxJsonElementBytes: 1 << 20,
+  /**
+   * Longest piece of XML the parser holds whole, in characters: a text node, a tag with its
+   * attributes, a comment, a CDATA section or a processing instruction.
+   */
+  maxXmlNodeChars: 1 << 20,
+  /** Deepest nesting of JSON arrays and objects, or of XML elements: orders need at most 5. */
+  maxNesting: 64,
   /** Largest `quantity`. */
   maxQuantity: 1_000_000,
   /** Errors kept in the metadata item; the rest only set `ErrorsTruncated`. */

@@ -7,10 +7,7 @@ import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
 import { decodeText, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
-
-async function* chunksOf<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
-}
+import { chunksOf, counted, piecesOf } from "../helpers/pieces";
 
 async function decoded(chunks: readonly number[][]): Promise<string> {
   let text = "";
@@ -165,13 +162,6 @@ describe("parseCsv line numbers", () => {
   });
 });
 
-/** `text` cut into pieces of `size` characters. */
-function piecesOf(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));
-  return pieces;
-}
-
 describe("CsvRowReader", () => {
   const texts = [
     'a,b\n1,2\n3,4\n',
@@ -258,20 +248,14 @@ describe("parseCsv pace", () => {
     const filler = `${good}\n`.repeat(Math.ceil((3 * LIMITS.maxCsvRowChars) / (good.length + 1)));
     const text = `${header}\n${good}\nORD-2,C,2025-07-10,EUR,"never closed,1,1.00\n${filler}`;
     const pieces = piecesOf(text, 65_536);
-    let pulled = 0;
-    async function* counted(): AsyncGenerator<string> {
-      for (const piece of pieces) {
-        pulled++;
-        yield piece;
-      }
-    }
-    const failure = parseCsv(counted(), new CollectingVisitor());
+    const pulled = { count: 0 };
+    const failure = parseCsv(counted(pieces, pulled), new CollectingVisitor());
     await expect(failure).rejects.toBeInstanceOf(MalformedFileError);
     await expect(failure).rejects.toThrow(
       `The CSV is malformed: the row on line 3 is longer than ${LIMITS.maxCsvRowChars} characters; close its quoted fields (one that never closes makes the rest of the file one row), or shorten its longest field.`,
     );
-    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxCsvRowChars / 65_536) + 2);
-    expect(pulled).toBeLessThan(pieces.length);
+    expect(pulled.count).toBeLessThanOrEqual(Math.ceil(LIMITS.maxCsvRowChars / 65_536) + 2);
+    expect(pulled.count).toBeLessThan(pieces.length);
   });
 });
 

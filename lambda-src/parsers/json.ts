@@ -1,5 +1,6 @@
 import { JSONParser, TokenType } from "@streamparser/json";
 import { MalformedFileError } from "../errors";
+import { LIMITS } from "../limits";
 import type { RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
@@ -21,39 +22,104 @@ function malformed(error: unknown): MalformedFileError {
   return new MalformedFileError("JSON", detail.replace(/\s*Either not all the data.*$/s, "").replace(/\.$/, ""));
 }
 
+function elementTooLong(index: number): MalformedFileError {
+  return new MalformedFileError("JSON", `element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends`);
+}
+
+function outsideTooLong(): MalformedFileError {
+  return new MalformedFileError("JSON", `the object holds more than ${LIMITS.maxJsonElementBytes} bytes outside its "orders" array; keep beside "orders" only a few small fields`);
+}
+
+function tooDeep(offset: number): MalformedFileError {
+  return new MalformedFileError("JSON", `arrays and objects nest more than ${LIMITS.maxNesting} levels deep at byte ${offset}; orders need at most 5`);
+}
+
+/** Where the watcher is, relative to the orders array. */
+const enum Place {
+  Before,
+  In,
+  After,
+}
+
 /**
- * Watches the tokens of `{ ..., "orders": [...] }` at the top level: the parser emits only the
- * array's elements (so none is kept after it is emitted), and this tells a missing `orders` or one
- * that is not an array from an empty one.
+ * Follows the tokens around the orders array, the root array or the `orders` of a root object,
+ * and keeps what the parser holds in memory bounded. The parser emits, then drops, each element
+ * of that array, but holds the element until it is complete, and holds everything outside the
+ * array (the root object's other fields) to the end. So an element longer than
+ * `LIMITS.maxJsonElementBytes`, or more than that outside the array, fails the file: as soon as
+ * a chunk ends past the limit, and when the element ends within one chunk. Lengths are UTF-8
+ * bytes, the parser's own offsets, so the outcome does not depend on how the chunks are cut.
  */
-function ordersWatcher(): { readonly seen: () => boolean; readonly onToken: (info: { token: TokenType; value?: unknown }) => void } {
-  let depth = 0;
-  let expectKey = false;
-  let afterColon = false;
-  let key: unknown;
-  let seen = false;
-  return {
-    seen: () => seen,
-    onToken: ({ token, value }) => {
-      if (depth === 1) {
-        if (afterColon) {
-          afterColon = false;
-          if (key === "orders") {
-            seen = true;
-            if (token !== TokenType.LEFT_BRACKET) throw new MalformedFileError("JSON", '"orders" is not an array; make it an array of orders');
-          }
-        } else if (token === TokenType.STRING && expectKey) {
-          key = value;
-          expectKey = false;
-        } else if (token === TokenType.COLON) afterColon = true;
-        else if (token === TokenType.COMMA) expectKey = true;
+class OrdersArrayWatcher {
+  private place = Place.Before;
+  /** Containers open before the current token. */
+  private depth = 0;
+  /** Offset of the array's `[` or of its last `,`: where the current element began. */
+  private mark = -1;
+  private index = 0;
+  /** Bytes outside the array, counted when the array ends (0 for a root array: it holds nothing). */
+  private outside = 0;
+  private arrayEnd = 0;
+  /** Root object only: the next depth-1 string is a key; the last key; a `:` was just read. */
+  private expectKey = true;
+  private key: unknown;
+  private afterColon = false;
+
+  constructor(private readonly root: "array" | "object") {}
+
+  /** True once the array has been found, so an object without `orders` can be told from an empty one. */
+  get found(): boolean {
+    return this.place !== Place.Before;
+  }
+
+  readonly onToken = ({ token, value, offset }: { token: TokenType; value?: unknown; offset: number }): void => {
+    const depth = this.depth;
+    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
+      if (++this.depth > LIMITS.maxNesting) throw tooDeep(offset);
+    } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) this.depth--;
+    if (this.place === Place.In) {
+      if (depth !== (this.root === "array" ? 1 : 2) || (token !== TokenType.COMMA && token !== TokenType.RIGHT_BRACKET)) return;
+      // A `,` or the closing `]` of the array: the element before it is complete.
+      if (offset - this.mark - 1 > LIMITS.maxJsonElementBytes) throw elementTooLong(this.index);
+      this.mark = offset;
+      this.index++;
+      if (token === TokenType.RIGHT_BRACKET) {
+        this.place = Place.After;
+        this.arrayEnd = offset;
       }
-      if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
-        depth++;
-        if (depth === 1) expectKey = true;
-      } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) depth--;
-    },
+    } else if (this.root === "array") {
+      if (depth === 0) this.openArray(offset, 0);
+    } else if (depth === 1 && this.place === Place.Before) {
+      if (this.afterColon) {
+        this.afterColon = false;
+        if (this.key === "orders") {
+          if (token !== TokenType.LEFT_BRACKET) throw new MalformedFileError("JSON", '"orders" is not an array; make it an array of orders');
+          this.openArray(offset, offset);
+        }
+      } else if (token === TokenType.STRING && this.expectKey) {
+        this.key = value;
+        this.expectKey = false;
+      } else if (token === TokenType.COLON) this.afterColon = true;
+      else if (token === TokenType.COMMA) this.expectKey = true;
+    }
   };
+
+  /** Fails the file when, after `written` bytes, what the parser holds is already past the limit. */
+  check(written: number): void {
+    if (this.place === Place.In) {
+      if (written - this.mark - 1 > LIMITS.maxJsonElementBytes) throw elementTooLong(this.index);
+    } else if (this.root === "object") {
+      const outside = this.place === Place.Before ? written : this.outside + written - this.arrayEnd - 1;
+      if (outside > LIMITS.maxJsonElementBytes) throw outsideTooLong();
+    }
+  }
+
+  private openArray(offset: number, before: number): void {
+    if (before > LIMITS.maxJsonElementBytes) throw outsideTooLong();
+    this.place = Place.In;
+    this.mark = offset;
+    this.outside = before;
+  }
 }
 
 /**
@@ -63,7 +129,8 @@ function ordersWatcher(): { readonly seen: () => boolean; readonly onToken: (inf
  */
 export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   let parser: JSONParser | undefined;
-  let watcher: ReturnType<typeof ordersWatcher> | undefined;
+  let watcher: OrdersArrayWatcher | undefined;
+  let written = 0;
   for await (const chunk of text) {
     if (parser === undefined) {
       const first = chunk.trimStart()[0];
@@ -73,16 +140,16 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
       parser.onValue = ({ value, key }) => {
         visitElement(visitor, key as number, value);
       };
-      if (first === "{") {
-        watcher = ordersWatcher();
-        parser.onToken = watcher.onToken;
-      }
+      watcher = new OrdersArrayWatcher(first === "[" ? "array" : "object");
+      parser.onToken = watcher.onToken;
     }
     try {
       parser.write(chunk);
     } catch (error) {
       throw malformed(error);
     }
+    written += Buffer.byteLength(chunk, "utf8");
+    watcher!.check(written);
     await visitor.drain();
   }
   if (parser === undefined) return;
@@ -91,5 +158,5 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
   } catch (error) {
     throw malformed(error);
   }
-  if (watcher !== undefined && !watcher.seen()) throw new MalformedFileError("JSON", 'the object has no "orders" array; put the orders in "orders"');
+  if (!watcher!.found) throw new MalformedFileError("JSON", 'the object has no "orders" array; put the orders in "orders"');
 }

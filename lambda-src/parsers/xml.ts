@@ -69,7 +69,9 @@ function itemField(name: string): Field {
  * Parses `<orders><order>...</order></orders>` with saxes, a streaming parser that never expands
  * DTD entities. Any DOCTYPE or entity declaration fails the file as soon as its chunk arrives,
  * before the parser sees it. Unknown elements are ignored; orders are numbered by the line of
- * their `<order>` tag.
+ * their `<order>` tag. saxes holds each text node and tag whole, and a stack of the open
+ * elements, so a node longer than `LIMITS.maxXmlNodeChars` or nesting deeper than
+ * `LIMITS.maxNesting` fails the file, and memory stays bounded.
  */
 export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   const parser = new SaxesParser({ position: true });
@@ -85,6 +87,22 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   let tagLine = 1;
   let lines = 1;
   let carry = "";
+  /** Characters written to the parser, and where (and on which line) the node being read began. */
+  let written = 0;
+  let nodeStart = 0;
+  let nodeLine = 1;
+  /**
+   * A tag, text node or CDATA section ended: the parser held it whole until now, and drops it
+   * now. The next node starts here. A comment or processing instruction counts with the node
+   * after it: a handler for them would make saxes about 4 times slower, as one more property
+   * added to the parser turns it into a slow dictionary object.
+   */
+  const nodeEnded = (): void => {
+    const end = parser.position;
+    if (end - nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(nodeLine);
+    nodeStart = end;
+    nodeLine = parser.line;
+  };
 
   parser.on("doctype", () => {
     throw new RefusedXmlError("DOCTYPE", parser.line);
@@ -100,7 +118,8 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     fieldText = "";
   };
   parser.on("opentag", (tag) => {
-    depth++;
+    nodeEnded();
+    if (++depth > LIMITS.maxNesting) throw new MalformedFileError("XML", `elements nest more than ${LIMITS.maxNesting} levels deep on line ${parser.line}; orders need 5`);
     const name = tag.name;
     if (depth === 1) {
       if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${name}>; use <orders>`);
@@ -122,11 +141,14 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     }
   });
   const onText = (value: string): void => {
-    if (field !== Field.None && depth === fieldDepth) fieldText += value;
+    nodeEnded();
+    // Many short nodes (text between comments) can make one field: past the limit it is invalid anyway.
+    if (field !== Field.None && depth === fieldDepth && fieldText.length <= LIMITS.maxXmlNodeChars) fieldText += value;
   };
   parser.on("text", onText);
   parser.on("cdata", onText);
   parser.on("closetag", () => {
+    nodeEnded();
     const closed = depth--;
     if (field !== Field.None && closed === fieldDepth) {
       setField(field, fieldText, order!, item);
@@ -157,9 +179,15 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     carry = chunk.slice(-8);
     if (carry.includes("\n")) carry = carry.slice(carry.lastIndexOf("\n") + 1);
     write(parser, chunk);
+    written += chunk.length;
+    if (written - nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(nodeLine);
     await visitor.drain();
   }
   write(parser, undefined);
+}
+
+function nodeTooLong(line: number): MalformedFileError {
+  return new MalformedFileError("XML", `the text or markup starting on line ${line} is longer than ${LIMITS.maxXmlNodeChars} characters; no order field is that long, so look there for a tag, comment or CDATA section that never closes`);
 }
 
 function write(parser: SaxesParser, chunk: string | undefined): void {

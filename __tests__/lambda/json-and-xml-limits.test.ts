@@ -1,0 +1,137 @@
+import { MalformedFileError } from "../../lambda-src/errors";
+import { LIMITS } from "../../lambda-src/limits";
+import { parseJson } from "../../lambda-src/parsers/json";
+import { parseXml } from "../../lambda-src/parsers/xml";
+import type { OrderParser } from "../../lambda-src/parsers/types";
+import { CollectingVisitor } from "../helpers/collecting-visitor";
+import { chunksOf, counted, piecesOf } from "../helpers/pieces";
+
+/** Pieces of these sizes: smaller than, about, and larger than the limits. */
+const PIECE_SIZES = [16_384, 65_536, 1 << 21];
+
+/** What a parser made of `text` cut into `pieceChars` pieces: the failure's message, or the order ids and rejections. */
+async function outcome(parse: OrderParser, text: string, pieceChars: number): Promise<string | string[]> {
+  const visitor = new CollectingVisitor();
+  try {
+    await parse(chunksOf(piecesOf(text, pieceChars)), visitor);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return visitor.visited.map((entry) => (entry.kind === "order" ? String(entry.order.orderId) : entry.problem.message));
+}
+
+/** Parses `pieces` until the parser fails; returns the failure and how many pieces it pulled. */
+async function failureAndPulled(parse: OrderParser, pieces: readonly string[]): Promise<{ error: unknown; pulled: number }> {
+  const pulled = { count: 0 };
+  try {
+    await parse(counted(pieces, pulled), new CollectingVisitor());
+  } catch (error) {
+    return { error, pulled: pulled.count };
+  }
+  throw new Error("the parser did not fail");
+}
+
+const jsonOrder = (id: string, noteBytes = 0): string => JSON.stringify({ orderId: id, note: "n".repeat(noteBytes) });
+
+describe("parseJson element limit", () => {
+  const elementTooLong = (index: number): string =>
+    `The JSON is malformed: element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends.`;
+
+  it("fails an element longer than the limit, naming its index, wherever the chunks are cut", async () => {
+    const long = `[${jsonOrder("A")}, ${jsonOrder("B", LIMITS.maxJsonElementBytes)}, ${jsonOrder("C")}]`;
+    const fits = `[${jsonOrder("A")}, ${jsonOrder("B", LIMITS.maxJsonElementBytes - 40)}, ${jsonOrder("C")}]`;
+    for (const pieceChars of PIECE_SIZES) {
+      expect(await outcome(parseJson, long, pieceChars)).toBe(elementTooLong(1));
+      expect(await outcome(parseJson, fits, pieceChars)).toEqual(["A", "B", "C"]);
+    }
+  });
+
+  it("counts UTF-8 bytes, not characters", async () => {
+    // 600 Ki two-byte characters: within the limit in characters, past it in bytes.
+    const wide = JSON.stringify({ orderId: "W", note: "é".repeat(600 * 1024) });
+    expect(await outcome(parseJson, `{"orders": [${jsonOrder("A")}, ${wide}]}`, 65_536)).toBe(elementTooLong(1));
+  });
+
+  it("fails a huge string after about the limit, without reading the rest of it", async () => {
+    const text = `[${jsonOrder("A")}, {"orderId": "B", "note": "${"n".repeat(8 * LIMITS.maxJsonElementBytes)}"}]`;
+    const pieces = piecesOf(text, 65_536);
+    const { error, pulled } = await failureAndPulled(parseJson, pieces);
+    expect(error).toBeInstanceOf(MalformedFileError);
+    expect((error as Error).message).toBe(elementTooLong(1));
+    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxJsonElementBytes / 65_536) + 2);
+  });
+
+  it("fails a root object holding more than the limit beside its orders, before or after them", async () => {
+    const reason = `The JSON is malformed: the object holds more than ${LIMITS.maxJsonElementBytes} bytes outside its "orders" array; keep beside "orders" only a few small fields.`;
+    const half = "m".repeat(LIMITS.maxJsonElementBytes / 2);
+    const orders = `[${jsonOrder("A")}, ${jsonOrder("B")}]`;
+    for (const pieceChars of PIECE_SIZES) {
+      expect(await outcome(parseJson, `{"before": "${half}", "orders": ${orders}, "after": "${half}"}`, pieceChars)).toBe(reason);
+      expect(await outcome(parseJson, `{"before": "${half}${half}", "orders": ${orders}}`, pieceChars)).toBe(reason);
+      expect(await outcome(parseJson, `{"before": "${half}", "orders": ${orders}, "after": "${half.slice(100)}"}`, pieceChars)).toEqual(["A", "B"]);
+    }
+  });
+
+  it(`fails arrays and objects nested more than ${LIMITS.maxNesting} deep, and reads orders with deep fields within it`, async () => {
+    const nested = (levels: number): string => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    // The root array, the order object, and the note's arrays.
+    const deepest = `[{"orderId": "A", "note": ${nested(LIMITS.maxNesting - 2)}}]`;
+    const tooDeep = `[{"orderId": "A", "note": ${nested(LIMITS.maxNesting - 1)}}]`;
+    expect(await outcome(parseJson, deepest, 65_536)).toEqual(["A"]);
+    expect(await outcome(parseJson, tooDeep, 65_536)).toBe(
+      `The JSON is malformed: arrays and objects nest more than ${LIMITS.maxNesting} levels deep at byte ${tooDeep.indexOf("[", 1) + LIMITS.maxNesting - 2}; orders need at most 5.`,
+    );
+  });
+});
+
+const xmlOrder = (id: string, line = ""): string => `<order><orderId>${id}</orderId>${line}</order>\n`;
+
+describe("parseXml node limit", () => {
+  const nodeTooLong = (line: number): string =>
+    `The XML is malformed: the text or markup starting on line ${line} is longer than ${LIMITS.maxXmlNodeChars} characters; no order field is that long, so look there for a tag, comment or CDATA section that never closes.`;
+
+  it("fails a text node, tag, comment or CDATA section longer than the limit, naming its line, wherever the chunks are cut", async () => {
+    const fill = (chars: number): string => "n".repeat(chars);
+    const cases = [
+      (chars: number) => `<note>${fill(chars)}</note>`,
+      (chars: number) => `<note text="${fill(chars)}"/>`,
+      (chars: number) => `<!--${fill(chars)}-->`,
+      (chars: number) => `<note><![CDATA[${fill(chars)}]]></note>`,
+    ];
+    for (const node of cases) {
+      const long = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars))}${xmlOrder("C")}</orders>`;
+      const fits = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars - 20))}${xmlOrder("C")}</orders>`;
+      for (const pieceChars of PIECE_SIZES) {
+        expect(await outcome(parseXml, long, pieceChars)).toBe(nodeTooLong(3));
+        expect(await outcome(parseXml, fits, pieceChars)).toEqual(["A", "B", "C"]);
+      }
+    }
+  });
+
+  it("fails a comment that never closes after about the limit, without reading the rest of the file", async () => {
+    const text = `<orders>\n${xmlOrder("A")}<!-- never closed\n${xmlOrder("B").repeat((4 * LIMITS.maxXmlNodeChars) / 40)}</orders>`;
+    const pieces = piecesOf(text, 65_536);
+    const { error, pulled } = await failureAndPulled(parseXml, pieces);
+    expect(error).toBeInstanceOf(MalformedFileError);
+    expect((error as Error).message).toBe(nodeTooLong(3));
+    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxXmlNodeChars / 65_536) + 2);
+  });
+
+  it("keeps a field made of many short text nodes no longer than about the limit", async () => {
+    const pieces = "1234567<!---->".repeat((2 * LIMITS.maxXmlNodeChars) / 7);
+    const visitor = new CollectingVisitor();
+    await parseXml(chunksOf(piecesOf(`<orders><order><orderId>${pieces}</orderId></order></orders>`, 65_536)), visitor);
+    const [entry] = visitor.visited;
+    expect(entry.kind === "order" && String(entry.order.orderId).length).toBeGreaterThan(LIMITS.maxXmlNodeChars);
+    expect(entry.kind === "order" && String(entry.order.orderId).length).toBeLessThanOrEqual(LIMITS.maxXmlNodeChars + 7);
+  });
+
+  it(`fails elements nested more than ${LIMITS.maxNesting} deep, and reads orders with deep unknown elements within it`, async () => {
+    const nested = (levels: number): string => `${"<x>".repeat(levels)}${"</x>".repeat(levels)}`;
+    // <orders>, <order>, and the unknown elements.
+    const deepest = `<orders>\n${xmlOrder("A", nested(LIMITS.maxNesting - 2))}</orders>`;
+    const tooDeep = `<orders>\n${xmlOrder("A", nested(LIMITS.maxNesting - 1))}</orders>`;
+    expect(await outcome(parseXml, deepest, 65_536)).toEqual(["A"]);
+    expect(await outcome(parseXml, tooDeep, 65_536)).toBe(`The XML is malformed: elements nest more than ${LIMITS.maxNesting} levels deep on line 2; orders need 5.`);
+  });
+});
