@@ -66,7 +66,7 @@ class OrderProcessor implements OrderVisitor {
     this.settle(this.validator.check(raw, position), position);
   }
 
-  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
+  begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
     this.position = position;
     this.validator.begin(position, orderId, customerId, orderDate, currency);
   }
@@ -75,9 +75,8 @@ class OrderProcessor implements OrderVisitor {
     this.validator.item(sku, quantity, unitPrice, line);
   }
 
-  end(problem?: OrderProblem): void {
-    if (problem === undefined) this.settle(this.validator.finish(), this.position);
-    else this.props.tally.reject([problem]);
+  end(refusal?: OrderProblem): void {
+    this.settle(this.validator.finish(refusal), this.position);
   }
 
   reject(problem: OrderProblem): void {

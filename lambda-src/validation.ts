@@ -201,13 +201,17 @@ export class OrderValidator implements CheckedOrder {
 
   /**
    * Ends the order `begin` started: records its id (a later order with the same id is a
-   * duplicate) and returns `undefined` when it is valid, else its problems.
+   * duplicate) and returns `undefined` when it is valid, else its problems. With `refusal`, the
+   * parser refused the order as a whole (its rows disagree, it has too many items): its problems
+   * are that refusal and a duplicate id, whatever its fields hold, and its id still counts as seen.
    */
-  finish(): readonly OrderProblem[] | undefined {
+  finish(refusal?: OrderProblem): readonly OrderProblem[] | undefined {
     const orderId = this.pendingOrderId;
+    if (refusal !== undefined) this.problems = [refusal];
     if (orderId !== undefined && !this.seen.add(orderId)) {
       this.problem("orderId", -1, `orderId "${orderId}" already appeared earlier in the file; give every order its own orderId`);
     }
+    if (refusal !== undefined) return this.problems;
     const { pendingCustomerId, pendingDate, pendingCurrency } = this;
     if (this.problems !== undefined || orderId === undefined || pendingCustomerId === undefined || pendingDate === undefined || pendingCurrency === undefined || !this.itemsValid) {
       return this.problems ?? [];

@@ -13,7 +13,7 @@ export class CollectingVisitor implements OrderVisitor {
     this.visited.push({ kind: "order", order, position });
   }
 
-  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
+  begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
     this.building = { order: { orderId, customerId, orderDate, currency, items: [] }, position };
   }
 

@@ -53,6 +53,8 @@ export class CsvRowReader {
    * are cut.
    */
   longRow: LongRow | undefined;
+  /** After `end`: the last row opens a quoted field that never closes, so it runs to the end of the text. */
+  unclosedQuote = false;
   private readonly config: Papa.ParseConfig;
   private readonly parser: Papa.Parser;
   /** The text of the unfinished row. */
@@ -91,7 +93,9 @@ export class CsvRowReader {
     if (this.rest === "") return [];
     const input = this.rest;
     this.rest = "";
-    return (this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>).data;
+    const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
+    this.unclosedQuote = result.errors.some((error) => error.code === "MissingQuotes");
+    return result.data;
   }
 
   /** Whether a long row looks like an unclosed quote: a quote within the limit's reach, wherever chunks were cut. */
@@ -191,7 +195,11 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     grouper.rows(rows);
     await visitor.drain();
   }
-  grouper.rows(reader.end());
+  const last = reader.end();
+  if (reader.unclosedQuote) {
+    throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} opens a quoted field that never closes, so it takes in every line after it; add the closing double quote`);
+  }
+  grouper.rows(last);
   grouper.end();
 }
 

@@ -9,15 +9,18 @@ export interface OrderVisitor {
   /** A whole order, read as an object (JSON, NDJSON, XML). */
   order(raw: RawOrder, position: SourcePosition): void;
   /**
-   * Starts an order read field by field (CSV), so no object is built per row: `begin`, one `item`
-   * per line item, then `end`.
+   * Starts an order read field by field (CSV, or an XML order refused for its size), so no object
+   * is built per row: `begin`, one `item` per line item, then `end`.
    */
-  begin(position: SourcePosition, orderId: string, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void;
+  begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void;
   /** A line item of the order `begin` started, found on `line`. */
   item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void;
-  /** Ends the order `begin` started; with a problem, the order is refused for that one problem whatever its fields hold. */
-  end(problem?: OrderProblem): void;
-  /** An entry that is not an order at all, or an order refused as a whole before its fields were read. */
+  /**
+   * Ends the order `begin` started; with a refusal, the order is refused for it whatever its
+   * fields hold, but its id still counts as seen.
+   */
+  end(refusal?: OrderProblem): void;
+  /** An entry that is not an order at all: no id to record. */
   reject(problem: OrderProblem): void;
   /**
    * Resolves when the output can take more; parsers await it after each chunk of text, which

@@ -1,6 +1,7 @@
 import { SaxesParser } from "saxes";
 import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
+import { trimmed } from "../text";
 import type { RawItem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
@@ -229,7 +230,11 @@ function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft
 
 function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
   if (order.itemCount > LIMITS.maxItems) {
-    visitor.reject({ position: { line: order.line }, field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` });
+    // Refused for its size, unread; its id still counts as seen.
+    const position = { line: order.line };
+    const orderId = order.orderId === undefined ? "" : trimmed(order.orderId);
+    visitor.begin(position, order.orderId, order.customerId, order.orderDate, order.currency);
+    visitor.end({ position, ...(orderId !== "" ? { orderId } : {}), field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` });
     return;
   }
   // The draft is the order: it has a RawOrder's fields (and two the validator does not read).

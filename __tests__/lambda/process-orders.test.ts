@@ -1,0 +1,69 @@
+import { MalformedFileError } from "../../lambda-src/errors";
+import { LIMITS } from "../../lambda-src/limits";
+import { processOrders } from "../../lambda-src/pipeline";
+import { OrderTally } from "../../lambda-src/tally";
+import type { SupportedFormat } from "../../lambda-src/types";
+import { chunksOf, piecesOf } from "../helpers/pieces";
+
+/** Runs the pure path over `text`: the output's order ids and the tally's errors, as "position field: message". */
+async function run(format: SupportedFormat, text: string): Promise<{ written: string[]; errors: string[] }> {
+  const tally = new OrderTally();
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  await processOrders({
+    body: chunksOf(piecesOf(text, 4096).map((piece) => new TextEncoder().encode(piece))),
+    format,
+    fileName: `incoming/orders.${format}`,
+    maxBytes: 1 << 30,
+    tally,
+    sink: { write: (ndjson) => void lines.push(...decoder.decode(ndjson).split("\n").filter((line) => line !== "")) },
+  });
+  return {
+    written: lines.map((line) => (JSON.parse(line) as { orderId: string }).orderId),
+    errors: tally.errors.map((error) => `${"line" in error.position ? error.position.line : error.position.index} ${error.field ?? "-"}: ${error.message}`),
+  };
+}
+
+const HEADER = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
+const row = (id: string, customer = "C1"): string => `${id},${customer},2025-07-10,EUR,S1,1,1.00`;
+const duplicate = (id: string): string => `orderId "${id}" already appeared earlier in the file; give every order its own orderId`;
+
+describe("an order the parser refuses as a whole", () => {
+  it("still counts its id as seen in CSV, when its rows disagree or it has too many items", async () => {
+    const tooMany = Array.from({ length: LIMITS.maxItems + 1 }, () => row("A2")).join("\n");
+    const text = [HEADER, row("A1"), row("A1", "C2"), tooMany, row("B1"), row("A1"), row("A2")].join("\n");
+    const { written, errors } = await run("csv", text);
+    const afterTooMany = 4 + LIMITS.maxItems + 1;
+    expect(written).toEqual(["B1"]);
+    expect(errors).toEqual([
+      `2 customerId: customer_id "C2" on line 3 differs from "C1" on line 2; rows of one order must agree`,
+      `4 items: the order has ${LIMITS.maxItems + 1} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
+      `${afterTooMany + 1} orderId: ${duplicate("A1")}`,
+      `${afterTooMany + 2} orderId: ${duplicate("A2")}`,
+    ]);
+  });
+
+  it("still counts its id as seen in XML, when it has too many items, and names the id", async () => {
+    const item = "<item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item>";
+    const order = (id: string, items: number): string =>
+      `<order><orderId> ${id} </orderId><customerId>C1</customerId><orderDate>2025-07-10</orderDate><currency>EUR</currency><items>${item.repeat(items)}</items></order>\n`;
+    const text = `<orders>\n${order("A1", LIMITS.maxItems + 1)}${order("B1", 1)}${order("A1", 1)}</orders>`;
+    const { written, errors } = await run("xml", text);
+    expect(written).toEqual(["B1"]);
+    expect(errors).toEqual([`2 items: the order has ${LIMITS.maxItems + 1} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`, `4 orderId: ${duplicate("A1")}`]);
+  });
+});
+
+describe("a CSV quoted field that never closes", () => {
+  it("fails the file, naming the row's line, instead of taking in the rows after it", async () => {
+    const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2,1,1.00`, row("A3"), row("A4"), ""].join("\n");
+    await expect(run("csv", text)).rejects.toThrow(
+      new MalformedFileError("CSV", "the row on line 3 opens a quoted field that never closes, so it takes in every line after it; add the closing double quote"),
+    );
+  });
+
+  it("leaves quoted fields that close, line ends inside them included, alone", async () => {
+    const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2\nsecond line",1,1.00`, row("A3")].join("\n");
+    expect((await run("csv", text)).written).toEqual(["A1", "A2", "A3"]);
+  });
+});
