@@ -1,5 +1,3 @@
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { InvalidEncodingError, MalformedFileError } from "../../lambda-src/errors";
 import { LIMITS } from "../../lambda-src/limits";
@@ -39,15 +37,10 @@ describe("decodeText", () => {
   });
 });
 
-/** Lines as `readline` numbers them: [line number, content] of each non-blank line. */
-async function readlineLines(text: string): Promise<[number, string][]> {
-  const lines: [number, string][] = [];
-  let line = 0;
-  for await (const content of createInterface({ input: Readable.from([text]), crlfDelay: Infinity })) {
-    line++;
-    if (content.trim() !== "") lines.push([line, content]);
-  }
-  return lines;
+/** Lines as the contract numbers them, ended by LF or CRLF: [line number, content] of each non-blank line. */
+function contractLines(text: string): [number, string][] {
+  const lines = text.split("\n").map((line, i): [number, string] => [i + 1, line.endsWith("\r") ? line.slice(0, -1) : line]);
+  return lines.filter(([, content]) => content.trim() !== "");
 }
 
 async function ndjsonLines(chunks: readonly string[]): Promise<[number, unknown][]> {
@@ -68,10 +61,11 @@ describe("parseNdjson line splitting", () => {
     '{"a":1}\r{"a":2}\n\n  \n{"a":3}\r\n',
     '\n\n{"a":1}\n{"a":\n2}\n[]\nnull\n{"a":4}',
     '{"a":"x\\ny"}\r\r\n{"a":5}\r',
+    '{"a":1,\r"b":2}\r\n{"a":\r3}\n',
   ];
 
-  it.each(texts)("numbers lines as readline does, whatever the chunking: %j", async (text) => {
-    const expected = (await readlineLines(text)).map(([line, content]) => [line, content]);
+  it.each(texts)("ends lines at LF or CRLF only, whatever the chunking: %j", async (text) => {
+    const expected = contractLines(text);
     for (let size = 1; size <= text.length; size++) {
       const chunks = piecesOf(text, size);
       const got = await ndjsonLines(chunks);
@@ -106,6 +100,20 @@ describe("parseNdjson line limit", () => {
         [3, "F"],
         [4, "B"],
         [5, reason(5)],
+      ]);
+    }
+  });
+
+  it("counts a line's characters without its CRLF, also when the chunk ends between CR and LF", async () => {
+    const exactly = (chars: number): string => JSON.stringify({ orderId: "E", note: "n".repeat(chars - 25) });
+    expect(exactly(LIMITS.maxNdjsonLineChars)).toHaveLength(LIMITS.maxNdjsonLineChars);
+    const text = `${exactly(LIMITS.maxNdjsonLineChars)}\r\n${exactly(LIMITS.maxNdjsonLineChars + 1)}\r\n`;
+    const atCr = LIMITS.maxNdjsonLineChars + 1;
+    for (const pieces of [piecesOf(text, 65_536), [text.slice(0, atCr), text.slice(atCr)], [text]]) {
+      const got = await ndjsonLines(pieces);
+      expect(got.map(([line, value]) => [line, typeof value === "string" ? "rejected" : "read"])).toEqual([
+        [1, "read"],
+        [2, "rejected"],
       ]);
     }
   });

@@ -28,56 +28,39 @@ function tooLong(line: number): OrderProblem {
  * Parses newline-delimited JSON with `JSON.parse`: one order object per line, blank lines skipped,
  * and a line that is not JSON, or longer than `LIMITS.maxNdjsonLineChars`, rejects that order
  * only. A long line is dropped as it arrives, never held whole: a JSON array saved as one line
- * would otherwise take as much memory as the file. Lines are numbered from 1 and end where
- * `readline` ends them (LF, CRLF, or a lone CR), but are split here, by `indexOf` over each text
- * chunk: `readline` costs a regular expression match, an event and an async-iterator step per
- * line, about as much as the rest of the reading.
+ * would otherwise take as much memory as the file. Lines end with LF or CRLF, as the contract
+ * says; a lone CR is not a line end (inside a line it is JSON whitespace). Lines are numbered
+ * from 1 and split here, by `indexOf` over each text chunk: `readline` would also end lines at a
+ * lone CR, and costs a regular expression match, an event and an async-iterator step per line.
  */
 export async function parseNdjson(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   let line = 0;
   /** The start of a line that continues in the next chunk. */
   let rest = "";
-  /** The last chunk ended with CR: an LF starting the next one belongs to that line end. */
-  let afterCr = false;
   /** The line being read is already longer than the limit: its text is dropped until it ends. */
   let overlong = false;
   for await (const chunk of text) {
-    let start = afterCr && chunk.charCodeAt(0) === 10 ? 1 : 0;
-    afterCr = false;
-    let cr = chunk.indexOf("\r", start);
-    for (;;) {
-      let end = chunk.indexOf("\n", start);
-      if (cr >= 0 && cr < start) cr = chunk.indexOf("\r", start);
-      let next = end + 1;
-      if (cr >= 0 && (end < 0 || cr < end)) {
-        end = cr;
-        next = cr + 1 === chunk.length ? ((afterCr = true), cr + 1) : chunk.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
-      }
-      if (end < 0) {
-        if (!overlong) rest = rest.length === 0 ? chunk.slice(start) : rest + chunk.slice(start);
-        if (rest.length > LIMITS.maxNdjsonLineChars) {
-          overlong = true;
-          rest = "";
-        }
-        break;
-      }
+    let start = 0;
+    for (let end = chunk.indexOf("\n"); end >= 0; end = chunk.indexOf("\n", start)) {
       line++;
-      if (overlong || rest.length + end - start > LIMITS.maxNdjsonLineChars) {
+      let content = rest.length === 0 ? chunk.slice(start, end) : rest + chunk.slice(start, end);
+      rest = "";
+      // A CR right before the LF belongs to the line end.
+      if (content.charCodeAt(content.length - 1) === 13) content = content.slice(0, -1);
+      if (overlong || content.length > LIMITS.maxNdjsonLineChars) {
         visitor.reject(tooLong(line));
         overlong = false;
-        rest = "";
-      } else {
-        let content = chunk.slice(start, end);
-        if (rest.length > 0) {
-          content = rest + content;
-          rest = "";
-        }
-        if (!isBlank(content)) visitLine(visitor, content, line);
-      }
-      start = next;
+      } else if (!isBlank(content)) visitLine(visitor, content, line);
+      start = end + 1;
+    }
+    if (!overlong && start < chunk.length) rest = rest.length === 0 ? chunk.slice(start) : rest + chunk.slice(start);
+    // One character more than the limit may be the CR of a CRLF still to come.
+    if (rest.length > LIMITS.maxNdjsonLineChars + 1) {
+      overlong = true;
+      rest = "";
     }
     await visitor.drain();
   }
-  if (overlong) visitor.reject(tooLong(line + 1));
+  if (overlong || rest.length > LIMITS.maxNdjsonLineChars) visitor.reject(tooLong(line + 1));
   else if (!isBlank(rest)) visitLine(visitor, rest, line + 1);
 }
