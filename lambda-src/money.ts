@@ -39,15 +39,27 @@ export function parseMinorUnits(text: string): MinorUnits | undefined {
   return units * 100 + fraction;
 }
 
+/** Most significant digits a JSON number is certain to carry exactly through a double. */
+export const MAX_EXACT_NUMBER_DIGITS = 15;
+
 /**
  * The decimal text of a JSON number as the partner wrote it (`12.5`, `3`); `undefined` for values
- * with no plain decimal form (`1e21`, `NaN`). `String()` gives the shortest text that round-trips,
- * which is the literal for any price with up to 15 significant digits.
+ * with no plain decimal form (`1e21`, `NaN`), and `"inexact"` for a value of more than 15
+ * significant digits: the parser has already rounded such a literal to the nearest double
+ * (`12345678901234567.89` arrives as `12345678901234568`), so its cents cannot be trusted.
+ * `String()` gives the shortest text that round-trips, which is the literal for up to 15 digits.
  */
-export function decimalTextOfNumber(value: number): string | undefined {
+export function decimalTextOfNumber(value: number): string | "inexact" | undefined {
   if (!Number.isFinite(value)) return undefined;
   const text = String(value);
-  return text.includes("e") ? undefined : text;
+  if (text.includes("e")) return undefined;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 49 && code <= 57) digits = digits === 0 ? 1 : digits + 1;
+    else if (code === 48 && digits > 0) digits++;
+  }
+  return digits > MAX_EXACT_NUMBER_DIGITS ? "inexact" : text;
 }
 
 /** Exact sum of quantity x price over the lines, in minor units. */

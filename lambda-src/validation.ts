@@ -1,6 +1,6 @@
 import { isoOf, orderDateMillis } from "./dates";
 import { LIMITS } from "./limits";
-import { decimalTextOfNumber, formatMinorUnits, lineTotal, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
+import { decimalTextOfNumber, formatMinorUnits, lineTotal, MAX_EXACT_NUMBER_DIGITS, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
 import { trimmed as trim } from "./text";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
@@ -293,6 +293,11 @@ export class OrderValidator implements CheckedOrder {
 
   private unitPrice(value: unknown, index: number): MinorUnits | undefined {
     const text = typeof value === "number" ? decimalTextOfNumber(value) : typeof value === "string" ? trim(value) : undefined;
+    if (text === "inexact") {
+      const name = fieldName("unitPrice", index);
+      this.problem("unitPrice", index, `${name} is ${describe(value)}, more digits than a JSON number holds exactly (${MAX_EXACT_NUMBER_DIGITS}); give it as a string, such as "12345678901234567.89"`);
+      return undefined;
+    }
     const minor = text === undefined ? undefined : parseMinorUnits(text);
     if (minor === undefined) this.problem("unitPrice", index, `${fieldName("unitPrice", index)} is ${describe(value)}; give a non-negative amount with at most 2 decimals, such as 12.50`);
     return minor;

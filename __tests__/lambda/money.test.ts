@@ -58,4 +58,12 @@ describe("money", () => {
     expect(decimalTextOfNumber(1e21)).toBeUndefined();
     expect(decimalTextOfNumber(Number.NaN)).toBeUndefined();
   });
+
+  it("calls a JSON number of more than 15 significant digits inexact: the parser has already rounded it", () => {
+    expect(decimalTextOfNumber(1234567890123.45)).toBe("1234567890123.45");
+    expect(decimalTextOfNumber(0.000001234567890123)).toBe("0.000001234567890123");
+    // The literal 12345678901234567.89 arrives as the double 12345678901234568.
+    expect(decimalTextOfNumber(JSON.parse("12345678901234567.89") as number)).toBe("inexact");
+    expect(decimalTextOfNumber(1234567890123.456)).toBe("inexact");
+  });
 });

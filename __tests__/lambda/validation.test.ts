@@ -52,6 +52,7 @@ describe("OrderValidator", () => {
     ["items[0].quantity", { items: [{ sku: "a", quantity: 1_000_001, unitPrice: 1 }] }, /whole number/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: "-1.00" }] }, /non-negative amount with at most 2 decimals/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: 1.234 }] }, /at most 2 decimals/],
+    ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: JSON.parse("12345678901234567.89") as number }] }, /more digits than a JSON number holds exactly \(15\); give it as a string/],
   ])("rejects an order whose %s is wrong, saying what to fix", (field, change, message) => {
     // Act
     const problems = problemsOf({ ...VALID, ...change });
