@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -72,5 +73,17 @@ describe("runCli", () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), "cli-state-"));
     expect(await runCli(["local", "--resume", csv], io, { stateDir })).toBe(2);
     expect(err()).toContain("nothing to resume");
+  });
+});
+
+describe("npm run local, through npm itself", () => {
+  it("leaves stdout to the command: npm's '> script' banner does not land there", () => {
+    // The contract: with --json, stdout holds only a JSON array. Run npm as a user would, without
+    // the npm_config_* variables of the npm that runs jest, so the project's .npmrc decides.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_config_")));
+    const run = spawnSync("npm", ["run", "local", "--", "--json", path.join(dir, "nope.csv")], { cwd: path.join(__dirname, "../.."), env, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("nope.csv: no such file");
+    expect(run.stdout).toBe("");
   });
 });
