@@ -1,0 +1,28 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import * as path from "node:path";
+
+/** What `manifest.json` in the output directory says about each synthesized stack. */
+interface Manifest {
+  readonly stacks: Readonly<Record<string, { readonly synthesizedStackPath: string }>>;
+}
+
+/**
+ * Removes, next to each stack's synthesized file, the file of the other format that an earlier
+ * synth left there: `cdk.tf` (from `cdktf synth --hcl`) beside a new `cdk.tf.json`, or the other
+ * way round. cdktf overwrites only the format it writes, and terraform reads both, so `terraform
+ * validate`, `plan` and `cdktf deploy` would fail on every block declared twice. Reads the
+ * manifest cdktf writes with the stacks; returns the files removed.
+ */
+export function removeStaleStackFiles(outdir: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
+  const removed: string[] = [];
+  for (const { synthesizedStackPath } of Object.values(manifest.stacks)) {
+    const written = path.join(outdir, synthesizedStackPath);
+    const other = path.join(path.dirname(written), path.basename(written) === "cdk.tf" ? "cdk.tf.json" : "cdk.tf");
+    if (existsSync(other)) {
+      rmSync(other);
+      removed.push(other);
+    }
+  }
+  return removed;
+}
