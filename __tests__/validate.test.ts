@@ -90,17 +90,29 @@ describe("validateStacks", () => {
     expect(formatReport(report)).toMatch(/pipeline-prod: INVALID\n {4}Error: Unsupported argument[\s\S]*"bukket"/);
   });
 
-  it("fails, exiting 1, when init rejects the configuration itself rather than the download", () => {
-    const { run } = fakeTerraform({
-      init: { status: 1, stdout: "", stderr: "Error: Invalid JSON syntax\n\n  on cdk.tf.json line 1: Expected a JSON object." },
-    });
+  it("fails, exiting 1, with all of terraform's errors, when init rejects the configuration itself rather than the download", () => {
+    // Part of what terraform 1.11 printed here (-no-color) for a stack directory holding both cdk.tf and cdk.tf.json.
+    const stderr = [
+      "Error: Terraform encountered problems during initialisation, including problems",
+      "with the configuration, described below.",
+      "",
+      "The Terraform configuration must be valid before initialization so that",
+      "Terraform can determine which modules and providers need to be installed.",
+      "",
+      "",
+      'Error: Duplicate data "archive_file" configuration',
+      "",
+      "  on cdk.tf.json line 23, in data.archive_file:",
+      '  23:       "processor": {',
+      "",
+      'A archive_file data resource named "processor" was already declared at',
+      "cdk.tf:323,1-32. Resource names must be unique per type in each module.",
+    ].join("\n");
+    const { run } = fakeTerraform({ init: { status: 1, stdout: "", stderr } });
     const report = validateStacks(stacksDir, run);
     expect(report.exitCode).toBe(1);
-    expect(report.outcomes[0]).toEqual({
-      stack: "pipeline-dev",
-      status: "invalid",
-      detail: "terraform init failed: Invalid JSON syntax: on cdk.tf.json line 1: Expected a JSON object.",
-    });
+    expect(report.outcomes[0]).toEqual({ stack: "pipeline-dev", status: "invalid", detail: `terraform init failed:\n${stderr}` });
+    expect(formatReport(report)).toContain('\n    Error: Duplicate data "archive_file" configuration\n');
   });
 
   it("skips, exiting 0, when terraform is there but does not run, saying so", () => {

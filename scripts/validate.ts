@@ -79,7 +79,7 @@ export function validateStacks(stacksDir: string, run: RunCommand = runCommand):
       outcomes.push(
         isProviderInstallFailure(summary)
           ? { stack, status: "skipped", reason: `providers could not be installed: ${summary}` }
-          : { stack, status: "invalid", detail: `terraform init failed: ${summary}` },
+          : { stack, status: "invalid", detail: `terraform init failed:\n${`${init.stderr}\n${init.stdout}`.trim()}` },
       );
       continue;
     }
