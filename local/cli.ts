@@ -40,6 +40,12 @@ export interface CliOptions {
    * @default - the first SIGINT or SIGTERM
    */
   readonly shutdown?: Promise<unknown>;
+  /**
+   * Directory relative FILE arguments are resolved from. npm runs scripts from the project root,
+   * so the command line passes npm's `INIT_CWD`, where the user typed the command.
+   * @default - the process's working directory
+   */
+  readonly cwd?: string;
 }
 
 /** The stack `npm run demo` and `npm run local` run. */
@@ -235,7 +241,7 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }, options: CliOptions = {}): Promise<number> {
   const signals = signalled();
   try {
-    const args = parseArgs(argv);
+    const args = parseArgs(argv, options.cwd);
     return await run(args, io, options, signals.promise);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -249,8 +255,32 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   }
 }
 
+/**
+ * This command's flags that npm took for its own config because they came before `--`
+ * (`npm run local --json FILE`): npm passes them on only as `npm_config_*` variables. They are
+ * given back to the command, with a note on how to write them, instead of being lost silently.
+ */
+export function flagsNpmTook(env: NodeJS.ProcessEnv): string[] {
+  const flags: string[] = [];
+  for (const [name, flag] of [
+    ["npm_config_json", "--json"],
+    ["npm_config_keep", "--keep"],
+    ["npm_config_resume", "--resume"],
+    ["npm_config_replay_failed", "--replay-failed"],
+  ] as const) {
+    if (env[name] === "true") flags.push(flag);
+  }
+  // npm reads --no-synth as synth=false, which it passes on as an empty string.
+  if (env.npm_config_synth === "") flags.push("--no-synth");
+  return flags;
+}
+
 if (require.main === module) {
   // The parent's own SDK clients would warn about Node 20 on every run; the function's are told the same.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  const taken = flagsNpmTook(process.env);
+  if (taken.length > 0) {
+    process.stderr.write(`note: npm took ${taken.join(" ")} for itself (they came before "--"); passing them on. Next time write: npm run <demo|local> -- ${taken.join(" ")} ...\n`);
+  }
+  void runCli([...process.argv.slice(2), ...taken], undefined, { cwd: process.env.INIT_CWD }).then((code) => process.exit(code));
 }

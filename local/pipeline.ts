@@ -8,7 +8,7 @@ import { ENV } from "../lambda-src/env";
 import { applyPlan } from "./apply";
 import { AsyncInvocations, type DeliveryOutcome, type FailedEventRecord } from "./async-invoke";
 import { BucketNotifications, type ObjectWrite } from "./notifications";
-import { type LocalPlan, planLocalStack, type SynthesizedStack, type TablePlan } from "./provision";
+import { type LocalPlan, LocalPlanError, planLocalStack, type SynthesizedStack, type TablePlan } from "./provision";
 import { LocalLambda } from "./runtime";
 import { type LocalServices, startLocalServices } from "./services";
 import { type LocalSns, startLocalSns } from "./sns";
@@ -77,7 +77,7 @@ export class LocalPipeline {
   /** Reads the synthesized stack, starts and provisions the services, and wires the trigger. */
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const stackFile = path.join(options.stackDir, "cdk.tf.json");
-    if (!existsSync(stackFile)) throw new Error(`${stackFile} does not exist: run \`npm run synth\` first`);
+    if (!existsSync(stackFile)) throw new LocalPlanError([`${stackFile} does not exist: run \`npm run synth\` first, or leave out --no-synth`]);
     const plan = planLocalStack(JSON.parse(readFileSync(stackFile, "utf8")) as SynthesizedStack, { stackDir: options.stackDir });
     if (!options.resume) rmSync(options.stateDir, { recursive: true, force: true });
     mkdirSync(options.stateDir, { recursive: true });

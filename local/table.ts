@@ -12,7 +12,6 @@ export interface FileOutcome {
 }
 
 const COLUMNS = ["FILE", "STATUS", "FORMAT", "VALID/REJECTED", "DURATION", "OUTPUT KEY", "FIRST ERROR"] as const;
-const ERROR_WIDTH = 70;
 
 /** `850 ms`, `1.2 s`. */
 export function formatDuration(ms: unknown): string {
@@ -34,9 +33,9 @@ export function firstError(outcome: FileOutcome): string {
   return `${where}${where ? ": " : ""}${field}${message}`;
 }
 
-function clip(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+/** On one line. Not clipped: it is the last column, and a failure reason's fix is at its end. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** The table `npm run demo` prints: one row per file, columns padded to fit. */
@@ -51,7 +50,7 @@ export function renderTable(outcomes: readonly FileOutcome[], prefix = "incoming
       counts,
       formatDuration(item.DurationMs),
       typeof item.OutputKey === "string" ? item.OutputKey : "-",
-      clip(firstError(o), ERROR_WIDTH) || "-",
+      oneLine(firstError(o)) || "-",
     ];
   });
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));

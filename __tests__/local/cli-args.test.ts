@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { parseArgs, UsageError } from "../../local/args";
-import { runCli } from "../../local/cli";
+import { flagsNpmTook, runCli } from "../../local/cli";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cli-args-"));
 const csv = path.join(dir, "orders.csv");
@@ -76,14 +76,44 @@ describe("runCli", () => {
   });
 });
 
+describe("flagsNpmTook", () => {
+  it("gives back the flags npm read as its own config because they came before --", () => {
+    expect(flagsNpmTook({ npm_config_json: "true", npm_config_keep: "true", npm_config_resume: "true", npm_config_replay_failed: "true", npm_config_synth: "" })).toEqual([
+      "--json",
+      "--keep",
+      "--resume",
+      "--replay-failed",
+      "--no-synth",
+    ]);
+    expect(flagsNpmTook({ npm_config_json: "", npm_config_cache: "/tmp/npm" })).toEqual([]);
+  });
+});
+
 describe("npm run local, through npm itself", () => {
+  const repo = path.join(__dirname, "../..");
+  // Run npm as a user would, without the npm_config_* variables of the npm that runs jest, so the
+  // project's .npmrc and the command line decide.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_config_")));
+  const npm = (args: readonly string[], cwd = repo) => spawnSync("npm", ["run", ...args], { cwd, env, encoding: "utf8" });
+
   it("leaves stdout to the command: npm's '> script' banner does not land there", () => {
-    // The contract: with --json, stdout holds only a JSON array. Run npm as a user would, without
-    // the npm_config_* variables of the npm that runs jest, so the project's .npmrc decides.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_config_")));
-    const run = spawnSync("npm", ["run", "local", "--", "--json", path.join(dir, "nope.csv")], { cwd: path.join(__dirname, "../.."), env, encoding: "utf8" });
+    // The contract: with --json, stdout holds only a JSON array.
+    const run = npm(["local", "--", "--json", path.join(dir, "nope.csv")]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("nope.csv: no such file");
     expect(run.stdout).toBe("");
+  });
+
+  it("resolves FILE from the directory the command was typed in, not the project root npm runs it from", () => {
+    // samples/orders.csv exists; from the root, orders.csv does not. Naming it twice stops the run before anything starts.
+    const run = npm(["local", "--", "orders.csv", "orders.csv"], path.join(repo, "samples"));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("orders.csv and orders.csv would both be uploaded as incoming/orders.csv");
+  });
+
+  it("passes on a flag npm took because it came before --, and says how to write it", () => {
+    const run = npm(["local", "--json", path.join(dir, "nope.csv")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('note: npm took --json for itself (they came before "--"); passing them on. Next time write: npm run <demo|local> -- --json ...');
   });
 });

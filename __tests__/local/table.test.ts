@@ -22,6 +22,12 @@ describe("renderTable", () => {
       "b.json  NO RECORD  -       -               -         -                       TimeoutError: connect ECONNREFUSED",
     ]);
   });
+
+  it("prints the whole first error on one line: a failure reason's fix comes at its end", () => {
+    const reason = 'The file name "incoming/orders.txt" has no supported extension;\nuse .csv, .json, .ndjson, .jsonl or .xml.';
+    const [, row] = renderTable([{ key: "incoming/orders.txt", item: { Status: "FAILED", Format: "unknown", FailureReason: reason } }]).split("\n");
+    expect(row).toMatch(/ {2}The file name "incoming\/orders\.txt" has no supported extension; use \.csv, \.json, \.ndjson, \.jsonl or \.xml\.$/);
+  });
 });
 
 describe("firstError", () => {
