@@ -63,8 +63,9 @@ export class EmptyFileError extends FileRejectedError {
 
 /** The bytes are not UTF-8. */
 export class InvalidEncodingError extends FileRejectedError {
+  /** @param byteOffset where the first bad byte is, counted from 0 as hex dumps count */
   constructor(byteOffset: number) {
-    super(`The file is not valid UTF-8 (near byte ${byteOffset}); save it as UTF-8.`);
+    super(`The file is not valid UTF-8 (its first bad byte is at offset ${byteOffset}, counting from 0); save it as UTF-8.`);
     this.name = "InvalidEncodingError";
   }
 }

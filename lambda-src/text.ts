@@ -9,16 +9,50 @@ export interface ReadProgress {
 
 const NON_BLANK = /[^\s\uFEFF]/;
 
-/** True when the bytes end inside a multi-byte UTF-8 sequence (the decoder then holds its start). */
-function endsMidCharacter(bytes: Uint8Array): boolean {
+const NO_BYTES = new Uint8Array(0);
+
+/** How many bytes at the end of `bytes` start a character that continues after them (the decoder then holds them): 0 to 3. */
+function midCharacterTail(bytes: Uint8Array): number {
   const length = bytes.length;
   for (let back = 1; back <= 4 && back <= length; back++) {
     const byte = bytes[length - back];
     if ((byte & 0xc0) === 0x80) continue;
-    if (byte < 0x80) return false;
-    return (byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2) > back;
+    if (byte < 0x80) return 0;
+    return (byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2) > back ? back : 0;
   }
-  return false;
+  return 0;
+}
+
+/**
+ * Index of the first byte of the first ill-formed UTF-8 sequence in `bytes` (one cut off by the
+ * end included), or -1: the same sequences `TextDecoder` refuses (overlong forms, surrogates,
+ * code points past U+10FFFF). Run only after the decoder has failed, to say where.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    let follow: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) follow = 1;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      follow = 2;
+      if (lead === 0xe0) low = 0xa0;
+      if (lead === 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      follow = 3;
+      if (lead === 0xf0) low = 0x90;
+      if (lead === 0xf4) high = 0x8f;
+    } else return i;
+    if (i + follow >= bytes.length || bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (let k = 2; k <= follow; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += follow + 1;
+  }
+  return -1;
 }
 
 /**
@@ -32,11 +66,16 @@ function endsMidCharacter(bytes: Uint8Array): boolean {
 export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, progress: ReadProgress = { bytes: 0 }): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let content = false;
+  /** The start of a character the last decoded chunk ended in, which the decoder holds. */
+  let carried: Uint8Array = NO_BYTES;
   const decode = (chunk?: Uint8Array): string => {
     try {
       return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
     } catch {
-      throw new InvalidEncodingError(progress.bytes);
+      // Where: the decoder says only that it failed. The bytes it holds come first.
+      const bytes = chunk === undefined ? carried : Buffer.concat([carried, chunk]);
+      const start = progress.bytes - bytes.byteLength;
+      throw new InvalidEncodingError(start + Math.max(0, firstInvalidUtf8(bytes)));
     }
   };
   /** The decoder has seen the start of the stream and holds no partial character. */
@@ -48,7 +87,11 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
     if (clean && isAscii(chunk)) text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
     else {
       text = decode(chunk);
-      clean = text.length > 0 && !endsMidCharacter(chunk);
+      // A chunk shorter than a character may continue the one the decoder holds.
+      const last = carried.byteLength > 0 && chunk.byteLength < 4 ? Buffer.concat([carried, chunk]) : chunk;
+      const tail = midCharacterTail(last);
+      carried = tail === 0 ? NO_BYTES : last.subarray(last.byteLength - tail);
+      clean = text.length > 0 && tail === 0;
     }
     if (!content) content = NON_BLANK.test(text);
     if (text.length > 0) yield text;

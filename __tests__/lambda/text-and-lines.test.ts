@@ -3,7 +3,7 @@ import { InvalidEncodingError, MalformedFileError } from "../../lambda-src/error
 import { LIMITS } from "../../lambda-src/limits";
 import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
-import { decodeText, isBlank, trimmed } from "../../lambda-src/text";
+import { decodeText, firstInvalidUtf8, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf } from "../helpers/pieces";
 
@@ -34,6 +34,50 @@ describe("decodeText", () => {
     await expect(decoded([bytes("ab"), [0x61, 0xff], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
     await expect(decoded([bytes("ab"), bytes("c"), [0xe2, 0x82]])).rejects.toBeInstanceOf(InvalidEncodingError);
     await expect(decoded([bytes("ab"), [0xe2, 0x82], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
+  });
+
+  it.each([
+    ["a Latin-1 letter after ASCII", [...bytes("x".repeat(99)), 0xe9, ...bytes("y".repeat(25))], 99],
+    ["UTF-16 with its byte-order mark", [0xff, 0xfe, 0x61, 0x00, 0x62, 0x00], 0],
+    ["a bad second byte after multi-byte letters", [...bytes("a€"), 0xe2, 0x28, 0xa1, ...bytes("bc")], 4],
+    ["an overlong form", [...bytes("xyz"), 0xc0, 0xaf], 3],
+    ["a surrogate", [...bytes("é"), 0xed, 0xa0, 0x80, ...bytes("z")], 2],
+    ["a character cut off by the end", [...bytes("ab😀"), 0xf0, 0x9f], 6],
+  ])("says where the first bad byte is, wherever the chunks are cut: %s", async (_case, file, offset) => {
+    for (let size = 1; size <= file.length; size++) {
+      const chunks: number[][] = [];
+      for (let at = 0; at < file.length; at += size) chunks.push(file.slice(at, at + size));
+      await expect(decoded(chunks)).rejects.toThrow(`(its first bad byte is at offset ${offset}, counting from 0)`);
+    }
+  });
+});
+
+describe("firstInvalidUtf8", () => {
+  const EDGES = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff];
+
+  it("finds a bad sequence exactly when TextDecoder refuses the bytes", () => {
+    // Short random strings of the bytes at the edges of UTF-8's ranges.
+    let state = 7;
+    const random = (): number => {
+      // xorshift32: reproducible, and random enough to hit every lead byte with every next byte.
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) / 2 ** 32;
+    };
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    const disagreements: number[][] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const sample = Uint8Array.from({ length: 1 + Math.floor(random() * 6) }, () => EDGES[Math.floor(random() * EDGES.length)]);
+      let valid = true;
+      try {
+        decoder.decode(sample);
+      } catch {
+        valid = false;
+      }
+      if ((firstInvalidUtf8(sample) === -1) !== valid) disagreements.push(Array.from(sample));
+    }
+    expect(disagreements).toEqual([]);
   });
 });
 
