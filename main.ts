@@ -1,13 +1,20 @@
 import { App } from "cdktf";
-import { loadConfig } from "./stacks/config";
+import { ConfigError, loadConfig } from "./stacks/config";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { stateBackendFromEnv } from "./stacks/state-backend";
 import { removeStaleStackFiles } from "./stacks/synth-output";
 
-const app = new App();
-const stateBackend = stateBackendFromEnv();
-for (const config of loadConfig()) {
-  new PipelineStack(app, { config, stateBackend });
+try {
+  const app = new App();
+  const stateBackend = stateBackendFromEnv();
+  for (const config of loadConfig()) {
+    new PipelineStack(app, { config, stateBackend });
+  }
+  app.synth();
+  removeStaleStackFiles(app.outdir);
+} catch (error) {
+  // A configuration mistake is the user's to fix: its message lists every problem and the fix, no stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
 }
-app.synth();
-removeStaleStackFiles(app.outdir);

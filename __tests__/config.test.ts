@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -44,8 +45,8 @@ describe("resolveConfig", () => {
       ["region", "EU-WEST-1", /^stages\.dev\.region: "EU-WEST-1" is not an AWS region/],
       ["memoryMiB", 127, /^stages\.dev\.memoryMiB: 127 is out of range; use a whole number from 128 to 10240 MiB$/],
       ["memoryMiB", 10241, /^stages\.dev\.memoryMiB: 10241 is out of range; use a whole number from 128 to 10240 MiB$/],
-      ["memoryMiB", 512.5, /^stages\.dev\.memoryMiB: 512\.5 is out of range; use a whole number from 128 to 10240 MiB$/],
-      ["memoryMiB", "1024", /^stages\.dev\.memoryMiB: "1024" is out of range; use a whole number from 128 to 10240 MiB$/],
+      ["memoryMiB", 512.5, /^stages\.dev\.memoryMiB: 512\.5 is not a whole number; use a whole number from 128 to 10240 MiB$/],
+      ["memoryMiB", "1024", /^stages\.dev\.memoryMiB: "1024" is not a whole number; use a whole number from 128 to 10240 MiB$/],
       ["timeoutSeconds", 0, /^stages\.dev\.timeoutSeconds: 0 is out of range; use a whole number from 1 to 900 seconds$/],
       ["timeoutSeconds", 901, /^stages\.dev\.timeoutSeconds: 901 is out of range; use a whole number from 1 to 900 seconds$/],
       ["maxRetryAttempts", 3, /^stages\.dev\.maxRetryAttempts: 3 is out of range; use a whole number from 0 to 2 retries$/],
@@ -223,13 +224,11 @@ describe("resolveConfig", () => {
     });
 
     it.each([
-      ["abc", `"abc"`],
-      ["", `""`],
-      ["64", "64"],
-    ])("fails when a number override is %p, showing the value as typed and the range", (text, shown) => {
-      expect(problemsOf(committed, { PIPELINE_DEV_MEMORY_MIB: text })).toEqual([
-        `stages.dev.memoryMiB: ${shown} is out of range; use a whole number from 128 to 10240 MiB`,
-      ]);
+      ["abc", `"abc" is not a whole number`],
+      ["", `"" is not a whole number`],
+      ["64", "64 is out of range"],
+    ])("fails when a number override is %p, showing the value as typed and the range", (text, problem) => {
+      expect(problemsOf(committed, { PIPELINE_DEV_MEMORY_MIB: text })).toEqual([`stages.dev.memoryMiB: ${problem}; use a whole number from 128 to 10240 MiB`]);
     });
 
     it("refuses forceDestroy=true for prod from the environment too", () => {
@@ -268,5 +267,24 @@ describe("loadConfig", () => {
     writeFileSync(file, "{ stages: ");
     expect(() => loadConfig(file, {})).toThrow(ConfigError);
     expect(() => loadConfig(file, {})).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read it as JSON`));
+  });
+});
+
+describe("main.ts with a configuration mistake", () => {
+  it("prints every problem with its fix, no stack trace, and exits 1", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "synth-config-"));
+    try {
+      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+        cwd: path.join(__dirname, ".."),
+        env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_DEV_MEMORY_MIB: "abc" },
+        encoding: "utf8",
+      });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr: 'Invalid pipeline configuration:\n  - stages.dev.memoryMiB: "abc" is not a whole number; use a whole number from 128 to 10240 MiB\n',
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -208,9 +208,9 @@ function applyOverrides(
 }
 
 function checkInt(problems: string[], name: string, value: unknown, min: number, max: number, unit: string): void {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name}: ${JSON.stringify(value)} is out of range; use a whole number from ${min} to ${max} ${unit}`);
-  }
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return;
+  const what = typeof value === "number" && Number.isInteger(value) ? "is out of range" : "is not a whole number";
+  problems.push(`${name}: ${JSON.stringify(value)} ${what}; use a whole number from ${min} to ${max} ${unit}`);
 }
 
 function checkBool(problems: string[], name: string, value: unknown): void {
