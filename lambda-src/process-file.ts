@@ -138,7 +138,17 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
       CompletedAt: completedAt.toISOString(),
     }),
   };
-  const final = await deps.store.finish(started, fields);
+  let final: MetadataItem | undefined;
+  try {
+    final = await deps.store.finish(started, fields);
+  } catch (error) {
+    // The output exists only beside a SUCCEEDED or PARTIAL item, never while it stays PROCESSING;
+    // the retry writes it again. Best effort: the write's own error is the one to throw.
+    if (failure === undefined) {
+      await deleteOutput(deps.s3, config.bucketName, outputKey).catch((deleteError: unknown) => logger.warn("Could not remove the output after the final write failed", { error: deleteError }));
+    }
+    throw error;
+  }
   if (final === undefined) {
     logger.warn("A newer attempt or version took over this file while it was processed; its outcome stands");
     return "SUPERSEDED";

@@ -74,6 +74,7 @@ describe("the handler under transient failures and the timeout guard", () => {
 
     // Act
     await expect(handler(event, fakeContext())).rejects.toThrow(ProvisionedThroughputExceededException);
+    const removedWhileProcessing = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
     const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
     dynamo.on(GetCommand).resolves({ Item: processing });
     dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { ...processing, Status: input.ExpressionAttributeValues[":newStatus"], Attempts: 2 } }));
@@ -81,6 +82,8 @@ describe("the handler under transient failures and the timeout guard", () => {
 
     // Assess
     expect(processing).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
+    // The output written before the throttled write is not left beside a PROCESSING item.
+    expect(removedWhileProcessing).toEqual(["processed/orders.csv.ndjson"]);
     const retry = dynamo.commandCalls(PutCommand)[1].args[0].input;
     expect(retry.Item).toMatchObject({ Status: "PROCESSING", Attempts: 2 });
     expect(retry.ConditionExpression).toBe("#Sequencer = :Sequencer AND #Attempts = :Attempts AND #Status = :Status");
