@@ -54,6 +54,21 @@ describe("an order the parser refuses as a whole", () => {
   });
 });
 
+describe("the rows of one CSV order", () => {
+  it("agree when their order-level fields normalize alike, and not otherwise", async () => {
+    const text = [
+      HEADER,
+      "A1,C1,2025-07-10,usd,S1,1,1.00",
+      "A1,C1 ,2025-07-10T02:00:00+02:00,USD,S2,2,1.50",
+      "B1,C1,2025-07-10,EUR,S1,1,1.00",
+      "B1,C1,2025-07-11,EUR,S2,1,1.00",
+    ].join("\n");
+    const { written, errors } = await run("csv", text);
+    expect(written).toEqual(["A1"]);
+    expect(errors).toEqual([`4 orderDate: order_date "2025-07-11" on line 5 differs from "2025-07-10" on line 4; rows of one order must agree`]);
+  });
+});
+
 describe("a CSV quoted field that never closes", () => {
   it("fails the file, naming the row's line, instead of taking in the rows after it", async () => {
     const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2,1,1.00`, row("A3"), row("A4"), ""].join("\n");

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { orderDateMillis } from "../dates";
 import { MalformedFileError, MissingColumnError } from "../errors";
 import { LIMITS } from "../limits";
 import { isBlank, trimmed } from "../text";
@@ -204,8 +205,21 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
 }
 
 /**
+ * Whether two different texts of an order-level field normalize to the same value: `usd` and
+ * `USD`, or `2025-07-10` and `2025-07-10T02:00:00+02:00`. Only asked when the texts differ.
+ */
+function sameNormalized(column: keyof typeof FIELD_NAMES, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (column === "currency") return a.toUpperCase() === b.toUpperCase();
+  if (column !== "order_date") return false;
+  const ms = orderDateMillis(a);
+  return typeof ms === "number" && ms === orderDateMillis(b);
+}
+
+/**
  * Turns CSV rows into orders for the visitor: consecutive rows with the same `order_id` are one
- * order's line items, and their order-level fields must agree with its first row's.
+ * order's line items, and their order-level fields must agree with its first row's, as values:
+ * the same text, or texts that normalize alike.
  */
 class RowGrouper {
   /**
@@ -283,7 +297,7 @@ class RowGrouper {
     // A value equal to the (trimmed) first row's needs no trimming to agree with it.
     if (raw === expected || this.refusal !== undefined) return;
     const value = optionalTrimmed(raw);
-    if (value === expected) return;
+    if (value === expected || sameNormalized(column, value, expected)) return;
     this.refusal = {
       position: { line: this.orderLine },
       ...(this.orderId ? { orderId: this.orderId } : {}),
