@@ -14,9 +14,9 @@ export const LIMITS = {
   /** Longest NDJSON line, in characters, line end excluded: a longer line rejects its order unread. */
   maxNdjsonLineChars: 1 << 20,
   /**
-   * Longest element of a JSON orders array, in UTF-8 bytes, and most bytes beside the array in a
-   * root object. The parser holds an element until it is complete, and the rest of a root object
-   * to the end, so a longer one fails the file instead of taking memory without bound.
+   * Longest element of a JSON orders array, in UTF-8 bytes, and longest string or number beside
+   * the array. The parser holds each until it is complete, so a longer one fails the file instead
+   * of taking memory without bound.
    */
   maxJsonElementBytes: 1 << 20,
   /**
@@ -24,6 +24,12 @@ export const LIMITS = {
    * attributes, a comment, a CDATA section or a processing instruction.
    */
   maxXmlNodeChars: 1 << 20,
+  /**
+   * Longest text of one XML field element (`<orderId>`, `<sku>`, ...), in characters, before
+   * trimming. A longer one refuses its order unread, so an order's drafts stay small whatever its
+   * 1000 items hold.
+   */
+  maxXmlFieldChars: 4096,
   /** Deepest nesting of JSON arrays and objects, or of XML elements: orders need at most 5. */
   maxNesting: 64,
   /** Largest `quantity`. */

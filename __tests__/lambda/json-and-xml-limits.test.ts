@@ -38,8 +38,10 @@ describe("parseJson element limit", () => {
     `The JSON is malformed: element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends.`;
 
   it("fails an element longer than the limit, naming its index, wherever the chunks are cut", async () => {
-    const long = `[${jsonOrder("A")}, ${jsonOrder("B", LIMITS.maxJsonElementBytes)}, ${jsonOrder("C")}]`;
-    const fits = `[${jsonOrder("A")}, ${jsonOrder("B", LIMITS.maxJsonElementBytes - 40)}, ${jsonOrder("C")}]`;
+    // An element of exactly the limit, counted between the commas around it, and one byte more.
+    const overhead = jsonOrder("B").length;
+    const long = `[${jsonOrder("A")},${jsonOrder("B", LIMITS.maxJsonElementBytes - overhead + 1)},${jsonOrder("C")}]`;
+    const fits = `[${jsonOrder("A")},${jsonOrder("B", LIMITS.maxJsonElementBytes - overhead)},${jsonOrder("C")}]`;
     for (const pieceChars of PIECE_SIZES) {
       expect(await outcome(parseJson, long, pieceChars)).toBe(elementTooLong(1));
       expect(await outcome(parseJson, fits, pieceChars)).toEqual(["A", "B", "C"]);
@@ -61,14 +63,18 @@ describe("parseJson element limit", () => {
     expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxJsonElementBytes / 65_536) + 2);
   });
 
-  it("fails a root object holding more than the limit beside its orders, before or after them", async () => {
-    const reason = `The JSON is malformed: the object holds more than ${LIMITS.maxJsonElementBytes} bytes outside its "orders" array; keep beside "orders" only a few small fields.`;
-    const half = "m".repeat(LIMITS.maxJsonElementBytes / 2);
+  it("fails a string beside the orders longer than the limit, before or after them, and reads many small fields beside them", async () => {
+    const reason = (at: number): string =>
+      `The JSON is malformed: the value at byte ${at}, outside the orders array, is longer than ${LIMITS.maxJsonElementBytes} bytes; keep beside "orders" only small fields.`;
+    const long = "m".repeat(LIMITS.maxJsonElementBytes);
     const orders = `[${jsonOrder("A")}, ${jsonOrder("B")}]`;
+    // Small values the parser drops once read, together far more than the limit.
+    const audit = `[${Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ entry: i, note: "n".repeat(20) })).join(",")}]`;
     for (const pieceChars of PIECE_SIZES) {
-      expect(await outcome(parseJson, `{"before": "${half}", "orders": ${orders}, "after": "${half}"}`, pieceChars)).toBe(reason);
-      expect(await outcome(parseJson, `{"before": "${half}${half}", "orders": ${orders}}`, pieceChars)).toBe(reason);
-      expect(await outcome(parseJson, `{"before": "${half}", "orders": ${orders}, "after": "${half.slice(100)}"}`, pieceChars)).toEqual(["A", "B"]);
+      expect(await outcome(parseJson, `{"before": "${long}", "orders": ${orders}}`, pieceChars)).toBe(reason(11));
+      const after = `{"orders": ${orders}, "after": "${long}"}`;
+      expect(await outcome(parseJson, after, pieceChars)).toBe(reason(after.indexOf(`"m`)));
+      expect(await outcome(parseJson, `{"audit": ${audit}, "orders": ${orders}, "more": ${audit}}`, pieceChars)).toEqual(["A", "B"]);
     }
   });
 
@@ -92,15 +98,16 @@ describe("parseXml node limit", () => {
 
   it("fails a text node, tag, comment or CDATA section longer than the limit, naming its line, wherever the chunks are cut", async () => {
     const fill = (chars: number): string => "n".repeat(chars);
+    // Each node at exactly the limit, and one character more; a comment counts with the tag after it.
     const cases = [
       (chars: number) => `<note>${fill(chars)}</note>`,
-      (chars: number) => `<note text="${fill(chars)}"/>`,
-      (chars: number) => `<!--${fill(chars)}-->`,
-      (chars: number) => `<note><![CDATA[${fill(chars)}]]></note>`,
+      (chars: number) => `<note text="${fill(chars - '<note text=""/>'.length)}"/>`,
+      (chars: number) => `<!--${fill(chars - "<!---->".length - "</order>".length)}-->`,
+      (chars: number) => `<note><![CDATA[${fill(chars - "<![CDATA[]]>".length)}]]></note>`,
     ];
     for (const node of cases) {
-      const long = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars))}${xmlOrder("C")}</orders>`;
-      const fits = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars - 20))}${xmlOrder("C")}</orders>`;
+      const long = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars + 1))}${xmlOrder("C")}</orders>`;
+      const fits = `<orders>\n${xmlOrder("A")}${xmlOrder("B", node(LIMITS.maxXmlNodeChars))}${xmlOrder("C")}</orders>`;
       for (const pieceChars of PIECE_SIZES) {
         expect(await outcome(parseXml, long, pieceChars)).toBe(nodeTooLong(3));
         expect(await outcome(parseXml, fits, pieceChars)).toEqual(["A", "B", "C"]);
@@ -117,13 +124,24 @@ describe("parseXml node limit", () => {
     expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxXmlNodeChars / 65_536) + 2);
   });
 
-  it("keeps a field made of many short text nodes no longer than about the limit", async () => {
-    const pieces = "1234567<!---->".repeat((2 * LIMITS.maxXmlNodeChars) / 7);
+  it("refuses an order with a field longer than its limit, also one made of many short text nodes, and reads the next", async () => {
+    const padded = (chars: number): string => `5${" ".repeat(chars - 1)}`;
+    const item = (quantity: string): string => `<items><item><sku>S</sku><quantity>${quantity}</quantity><unitPrice>1.00</unitPrice></item></items>`;
+    const text = [
+      "<orders>\n",
+      xmlOrder("A", item(padded(LIMITS.maxXmlFieldChars))),
+      // Text cut by comments: the pieces count together.
+      xmlOrder("B", item(`${padded(LIMITS.maxXmlFieldChars)}<!---->0`)),
+      xmlOrder("C", item("1")),
+      "</orders>",
+    ].join("");
     const visitor = new CollectingVisitor();
-    await parseXml(chunksOf(piecesOf(`<orders><order><orderId>${pieces}</orderId></order></orders>`, 65_536)), visitor);
-    const [entry] = visitor.visited;
-    expect(entry.kind === "order" && String(entry.order.orderId).length).toBeGreaterThan(LIMITS.maxXmlNodeChars);
-    expect(entry.kind === "order" && String(entry.order.orderId).length).toBeLessThanOrEqual(LIMITS.maxXmlNodeChars + 7);
+    await parseXml(chunksOf(piecesOf(text, 1000)), visitor);
+    expect(visitor.visited.map((entry) => (entry.kind === "order" ? [String(entry.order.orderId), (entry.order.items as { quantity: string }[])[0].quantity.length] : [entry.problem.orderId, entry.problem.field, entry.problem.message]))).toEqual([
+      ["A", LIMITS.maxXmlFieldChars],
+      ["B", "items[0].quantity", `the <quantity> on line 3 is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long`],
+      ["C", 1],
+    ]);
   });
 
   it(`fails elements nested more than ${LIMITS.maxNesting} deep, and reads orders with deep unknown elements within it`, async () => {

@@ -26,8 +26,8 @@ function elementTooLong(index: number): MalformedFileError {
   return new MalformedFileError("JSON", `element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends`);
 }
 
-function outsideTooLong(): MalformedFileError {
-  return new MalformedFileError("JSON", `the object holds more than ${LIMITS.maxJsonElementBytes} bytes outside its "orders" array; keep beside "orders" only a few small fields`);
+function outsideTooLong(at: number): MalformedFileError {
+  return new MalformedFileError("JSON", `the value at byte ${at}, outside the orders array, is longer than ${LIMITS.maxJsonElementBytes} bytes; keep beside "orders" only small fields`);
 }
 
 function tooDeep(offset: number): MalformedFileError {
@@ -44,11 +44,12 @@ const enum Place {
 /**
  * Follows the tokens around the orders array, the root array or the `orders` of a root object,
  * and keeps what the parser holds in memory bounded. The parser emits, then drops, each element
- * of that array, but holds the element until it is complete, and holds everything outside the
- * array (the root object's other fields) to the end. So an element longer than
- * `LIMITS.maxJsonElementBytes`, or more than that outside the array, fails the file: as soon as
- * a chunk ends past the limit, and when the element ends within one chunk. Lengths are UTF-8
- * bytes, the parser's own offsets, so the outcome does not depend on how the chunks are cut.
+ * of that array, but holds the element until it is complete; outside the array it drops each
+ * value once complete (`keepStack: false`), but holds a string or number token until it ends. So
+ * an element longer than `LIMITS.maxJsonElementBytes`, or a token outside the array longer than
+ * that, fails the file: as soon as a chunk ends past the limit, and when it ends within one chunk.
+ * Lengths are UTF-8 bytes, the parser's own offsets, so the outcome does not depend on how the
+ * chunks are cut.
  */
 class OrdersArrayWatcher {
   private place = Place.Before;
@@ -57,9 +58,8 @@ class OrdersArrayWatcher {
   /** Offset of the array's `[` or of its last `,`: where the current element began. */
   private mark = -1;
   private index = 0;
-  /** Bytes outside the array, counted when the array ends (0 for a root array: it holds nothing). */
-  private outside = 0;
-  private arrayEnd = 0;
+  /** Offset of the last token: outside the array, the next one must start within the limit of it. */
+  private lastToken = 0;
   /** Root object only: the next depth-1 string is a key; the last key; a `:` was just read. */
   private expectKey = true;
   private key: unknown;
@@ -74,6 +74,8 @@ class OrdersArrayWatcher {
 
   readonly onToken = ({ token, value, offset }: { token: TokenType; value?: unknown; offset: number }): void => {
     const depth = this.depth;
+    if (this.place !== Place.In && offset - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.lastToken);
+    this.lastToken = offset;
     if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
       if (++this.depth > LIMITS.maxNesting) throw tooDeep(offset);
     } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) this.depth--;
@@ -83,18 +85,15 @@ class OrdersArrayWatcher {
       if (offset - this.mark - 1 > LIMITS.maxJsonElementBytes) throw elementTooLong(this.index);
       this.mark = offset;
       this.index++;
-      if (token === TokenType.RIGHT_BRACKET) {
-        this.place = Place.After;
-        this.arrayEnd = offset;
-      }
+      if (token === TokenType.RIGHT_BRACKET) this.place = Place.After;
     } else if (this.root === "array") {
-      if (depth === 0) this.openArray(offset, 0);
+      if (depth === 0) this.openArray(offset);
     } else if (depth === 1 && this.place === Place.Before) {
       if (this.afterColon) {
         this.afterColon = false;
         if (this.key === "orders") {
           if (token !== TokenType.LEFT_BRACKET) throw new MalformedFileError("JSON", '"orders" is not an array; make it an array of orders');
-          this.openArray(offset, offset);
+          this.openArray(offset);
         }
       } else if (token === TokenType.STRING && this.expectKey) {
         this.key = value;
@@ -108,17 +107,12 @@ class OrdersArrayWatcher {
   check(written: number): void {
     if (this.place === Place.In) {
       if (written - this.mark - 1 > LIMITS.maxJsonElementBytes) throw elementTooLong(this.index);
-    } else if (this.root === "object") {
-      const outside = this.place === Place.Before ? written : this.outside + written - this.arrayEnd - 1;
-      if (outside > LIMITS.maxJsonElementBytes) throw outsideTooLong();
-    }
+    } else if (written - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.lastToken);
   }
 
-  private openArray(offset: number, before: number): void {
-    if (before > LIMITS.maxJsonElementBytes) throw outsideTooLong();
+  private openArray(offset: number): void {
     this.place = Place.In;
     this.mark = offset;
-    this.outside = before;
   }
 }
 

@@ -16,6 +16,8 @@ interface OrderDraft {
   currency?: string;
   items?: RawItem[];
   itemCount: number;
+  /** The first field element whose text is longer than `LIMITS.maxXmlFieldChars`: the order is refused for it. */
+  longField?: { readonly name: string; readonly line: number; readonly item: number | undefined };
 }
 
 /** An `<item>` being read. */
@@ -81,9 +83,11 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   let inItems = false;
   let order: OrderDraft | undefined;
   let item: ItemDraft | undefined;
-  /** The field element being read (its depth is `fieldDepth`), and its text so far. */
+  /** The field element being read (its depth is `fieldDepth`, its name and line), and its text so far. */
   let field = Field.None;
   let fieldDepth = 0;
+  let fieldName = "";
+  let fieldLine = 0;
   let fieldText = "";
   let tagLine = 1;
   let lines = 1;
@@ -98,8 +102,7 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
    * after it: a handler for them would make saxes about 4 times slower, as one more property
    * added to the parser turns it into a slow dictionary object.
    */
-  const nodeEnded = (): void => {
-    const end = parser.position;
+  const nodeEnded = (end: number): void => {
     if (end - nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(nodeLine);
     nodeStart = end;
     nodeLine = parser.line;
@@ -112,14 +115,16 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     tagLine = parser.line;
   });
   /** Starts reading the text of a field element found at the current depth, if `found` is one. */
-  const startField = (found: Field): void => {
+  const startField = (found: Field, name: string): void => {
     field = found;
     if (found === Field.None) return;
     fieldDepth = depth;
+    fieldName = name;
+    fieldLine = tagLine;
     fieldText = "";
   };
   parser.on("opentag", (tag) => {
-    nodeEnded();
+    nodeEnded(parser.position);
     if (++depth > LIMITS.maxNesting) throw new MalformedFileError("XML", `elements nest more than ${LIMITS.maxNesting} levels deep on line ${parser.line}; orders need 5`);
     const name = tag.name;
     if (depth === 1) {
@@ -133,26 +138,36 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
         order.items ??= [];
         inItems = true;
       } else if (field === Field.None) {
-        startField(orderField(name));
+        startField(orderField(name), name);
       }
     } else if (depth === 4) {
       if (inItems && name === "item") item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
     } else if (depth === 5 && item !== undefined && field === Field.None) {
-      startField(itemField(name));
+      startField(itemField(name), name);
     }
   });
-  const onText = (value: string): void => {
-    nodeEnded();
-    // Many short nodes (text between comments) can make one field: past the limit it is invalid anyway.
-    if (field !== Field.None && depth === fieldDepth && fieldText.length <= LIMITS.maxXmlNodeChars) fieldText += value;
+  /** Keeps a field's text, up to the limit: an order with a longer field is refused unread, so each order's drafts stay small. */
+  const addText = (value: string): void => {
+    if (field === Field.None || depth !== fieldDepth || order!.longField !== undefined) return;
+    if (fieldText.length + value.length > LIMITS.maxXmlFieldChars) {
+      order!.longField = { name: fieldName, line: fieldLine, item: item === undefined ? undefined : order!.itemCount };
+      fieldText = "";
+    } else fieldText += value;
   };
-  parser.on("text", onText);
-  parser.on("cdata", onText);
+  parser.on("text", (value) => {
+    // saxes reports a text node once it has read the `<` after it.
+    nodeEnded(parser.position - 1);
+    addText(value);
+  });
+  parser.on("cdata", (value) => {
+    nodeEnded(parser.position);
+    addText(value);
+  });
   parser.on("closetag", () => {
-    nodeEnded();
+    nodeEnded(parser.position);
     const closed = depth--;
     if (field !== Field.None && closed === fieldDepth) {
-      setField(field, fieldText, order!, item);
+      if (order!.longField === undefined) setField(field, fieldText, order!, item);
       field = Field.None;
     } else if (item !== undefined && closed === 4) {
       order!.itemCount++;
@@ -229,12 +244,20 @@ function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft
 }
 
 function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
-  if (order.itemCount > LIMITS.maxItems) {
+  const { longField } = order;
+  if (order.itemCount > LIMITS.maxItems || longField !== undefined) {
     // Refused for its size, unread; its id still counts as seen.
     const position = { line: order.line };
     const orderId = order.orderId === undefined ? "" : trimmed(order.orderId);
     visitor.begin(position, order.orderId, order.customerId, order.orderDate, order.currency);
-    visitor.end({ position, ...(orderId !== "" ? { orderId } : {}), field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` });
+    const refusal =
+      longField === undefined
+        ? { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` }
+        : {
+            field: longField.item === undefined ? longField.name : `items[${longField.item}].${longField.name}`,
+            message: `the <${longField.name}> on line ${longField.line} is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long`,
+          };
+    visitor.end({ position, ...(orderId !== "" ? { orderId } : {}), ...refusal });
     return;
   }
   // The draft is the order: it has a RawOrder's fields (and two the validator does not read).
