@@ -43,6 +43,14 @@ describe("an order the parser refuses as a whole", () => {
     ]);
   });
 
+  it("names its id clipped in the errors kept, however long the file made it", () => {
+    // A refused order's id is the file's text, unvalidated: a 100,000-character one would break DynamoDB's 400 KB item limit.
+    const tally = new OrderTally();
+    const id = (length: number): string => "L".repeat(length);
+    for (const length of [100_000, LIMITS.maxIdLength + 4, LIMITS.maxIdLength + 3]) tally.reject([{ position: { line: 2 }, orderId: id(length), field: "customerId", message: "rows disagree" }]);
+    expect(tally.errors.map((error) => error.orderId)).toEqual([`${id(LIMITS.maxIdLength)}...`, `${id(LIMITS.maxIdLength)}...`, id(LIMITS.maxIdLength + 3)]);
+  });
+
   it("still counts its id as seen in XML, when it has too many items, and names the id", async () => {
     const item = "<item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item>";
     const order = (id: string, items: number): string =>
@@ -62,19 +70,39 @@ describe("the rows of one CSV order", () => {
       "A1,C1 ,2025-07-10T02:00:00+02:00,USD,S2,2,1.50",
       "B1,C1,2025-07-10,EUR,S1,1,1.00",
       "B1,C1,2025-07-11,EUR,S2,1,1.00",
+      // Upper-cases to USD, but is no currency code.
+      "C1,C1,2025-07-10,USD,S1,1,1.00",
+      "C1,C1,2025-07-10,uſd,S2,1,1.00",
     ].join("\n");
     const { written, errors } = await run("csv", text);
     expect(written).toEqual(["A1"]);
-    expect(errors).toEqual([`4 orderDate: order_date "2025-07-11" on line 5 differs from "2025-07-10" on line 4; rows of one order must agree`]);
+    expect(errors).toEqual([
+      `4 orderDate: order_date "2025-07-11" on line 5 differs from "2025-07-10" on line 4; rows of one order must agree`,
+      `6 currency: currency "uſd" on line 7 differs from "USD" on line 6; rows of one order must agree`,
+    ]);
   });
 });
 
-describe("a CSV quoted field that never closes", () => {
+describe("a CSV quoted field that runs on", () => {
   it("fails the file, naming the row's line, instead of taking in the rows after it", async () => {
     const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2,1,1.00`, row("A3"), row("A4"), ""].join("\n");
     await expect(run("csv", text)).rejects.toThrow(
       new MalformedFileError("CSV", "the row on line 3 opens a quoted field that never closes, so it takes in every line after it; add the closing double quote"),
     );
+  });
+
+  it("fails the file when text after a closing quote makes the field run on over the rows after it", async () => {
+    const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2" x,1,1.00`, row("A3"), ""].join("\n");
+    await expect(run("csv", text)).rejects.toThrow(
+      "the row on line 3 has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text",
+    );
+  });
+
+  it("leaves the file alone when the field's row is the last line: no other row is taken in, and the field's value decides", async () => {
+    const trailingText = await run("csv", [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,S2,1,"1.00" `].join("\n"));
+    expect(trailingText).toEqual({ written: ["A1"], errors: [expect.stringMatching(/^3 items\[0\]\.unitPrice: items\[0\]\.unitPrice is "1\.00\" "/)] });
+    // The quote is still open at the end of the file: the field is the rest of it, "1.00".
+    expect((await run("csv", [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,S2,1,"1.00`].join("\n"))).written).toEqual(["A1", "A2"]);
   });
 
   it("leaves quoted fields that close, line ends inside them included, alone", async () => {

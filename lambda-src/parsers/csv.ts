@@ -13,6 +13,7 @@ type Column = (typeof CSV_COLUMNS)[number];
 type ColumnIndex = Readonly<Record<Column, number>>;
 /** The order-level columns, which the rows of one order must agree on, and their field names. */
 const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", currency: "currency" } as const;
+const ASCII_LETTERS = /^[A-Za-z]+$/;
 /** How much text is searched for the first line end before assuming LF. */
 const NEWLINE_PROBE_CHARS = 1 << 16;
 
@@ -54,8 +55,12 @@ export class CsvRowReader {
    * are cut.
    */
   longRow: LongRow | undefined;
-  /** After `end`: the last row opens a quoted field that never closes, so it runs to the end of the text. */
-  unclosedQuote = false;
+  /**
+   * After `end`: why the last row's quoted field runs on over later lines to the end of the text,
+   * taking them in: its quote never closes, or text follows its closing quote. Unset when that
+   * row is one line: then only its own order suffers, and validation says how.
+   */
+  runawayQuote: "unclosed" | "text after closing quote" | undefined;
   private readonly config: Papa.ParseConfig;
   private readonly parser: Papa.Parser;
   /** The text of the unfinished row. */
@@ -95,7 +100,10 @@ export class CsvRowReader {
     const input = this.rest;
     this.rest = "";
     const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
-    this.unclosedQuote = result.errors.some((error) => error.code === "MissingQuotes");
+    const trailing = input.trimEnd();
+    if (result.errors.some((error) => error.code === "MissingQuotes") && (trailing.includes("\n") || trailing.includes("\r"))) {
+      this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
+    }
     return result.data;
   }
 
@@ -197,8 +205,11 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     await visitor.drain();
   }
   const last = reader.end();
-  if (reader.unclosedQuote) {
+  if (reader.runawayQuote === "unclosed") {
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} opens a quoted field that never closes, so it takes in every line after it; add the closing double quote`);
+  }
+  if (reader.runawayQuote === "text after closing quote") {
+    throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text`);
   }
   grouper.rows(last);
   grouper.end();
@@ -210,7 +221,8 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
  */
 function sameNormalized(column: keyof typeof FIELD_NAMES, a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
-  if (column === "currency") return a.toUpperCase() === b.toUpperCase();
+  // ASCII letters only: toUpperCase also maps "ſ" to "S".
+  if (column === "currency") return ASCII_LETTERS.test(a) && ASCII_LETTERS.test(b) && a.toUpperCase() === b.toUpperCase();
   if (column !== "order_date") return false;
   const ms = orderDateMillis(a);
   return typeof ms === "number" && ms === orderDateMillis(b);
