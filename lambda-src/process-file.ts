@@ -142,11 +142,7 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   try {
     final = await deps.store.finish(started, fields);
   } catch (error) {
-    // The output exists only beside a SUCCEEDED or PARTIAL item, never while it stays PROCESSING;
-    // the retry writes it again. Best effort: the write's own error is the one to throw.
-    if (failure === undefined) {
-      await deleteOutput(deps.s3, config.bucketName, outputKey).catch((deleteError: unknown) => logger.warn("Could not remove the output after the final write failed", { error: deleteError }));
-    }
+    if (failure === undefined) await removeOutputOfUnfinished(event.key, started, outputKey, deps);
     throw error;
   }
   if (final === undefined) {
@@ -163,6 +159,22 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   metrics.addMetric(METRIC.processingMs, MetricUnit.Milliseconds, fields.DurationMs);
   await settle(final, deps);
   return status;
+}
+
+/**
+ * After the final write failed: the output exists only beside a SUCCEEDED or PARTIAL item, so it
+ * goes while the item still is this attempt's PROCESSING one (the retry writes it again). A write
+ * that failed only on the way back may have landed, and a newer version may own the key by now:
+ * then the output stays. Best effort: the write's own error is the one the caller throws.
+ */
+async function removeOutputOfUnfinished(fileName: string, started: MetadataItem, outputKey: string, deps: ProcessorDeps): Promise<void> {
+  try {
+    const current = await deps.store.get(fileName);
+    if (current?.Status !== FILE_STATUS.processing || current.Sequencer !== started.Sequencer || current.Attempts !== started.Attempts) return;
+    await deleteOutput(deps.s3, deps.config.bucketName, outputKey);
+  } catch (error) {
+    deps.logger.warn("Could not remove the output after the final write failed", { error });
+  }
 }
 
 /**

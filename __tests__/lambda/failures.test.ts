@@ -63,11 +63,20 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
+  /** DynamoDB keeping the PROCESSING item the handler puts, as the real table would. */
+  function tableKeepingPuts(): void {
+    let stored: Record<string, unknown> | undefined;
+    dynamo.on(GetCommand).callsFake(() => (stored === undefined ? {} : { Item: stored }));
+    dynamo.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      stored = input.Item;
+      return {};
+    });
+  }
+
   it("throws when the final write is throttled, and the retry processes the file again as attempt 2", async () => {
     // Prepare
     const event = eventOf();
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
+    tableKeepingPuts();
     dynamo.on(UpdateCommand).rejects(throttled());
     s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
     s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
@@ -88,6 +97,26 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(retry.Item).toMatchObject({ Status: "PROCESSING", Attempts: 2 });
     expect(retry.ConditionExpression).toBe("#Sequencer = :Sequencer AND #Attempts = :Attempts AND #Status = :Status");
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("keeps the output when the final write failed only on the way back: the item it reads says SUCCEEDED", async () => {
+    // Prepare: the update lands, but the answer is lost.
+    const event = eventOf();
+    tableKeepingPuts();
+    dynamo.on(UpdateCommand).callsFake(() => {
+      const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+      dynamo.on(GetCommand).resolves({ Item: { ...processing, Status: "SUCCEEDED" } });
+      throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+    });
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+
+    // Act
+    await expect(handler(event, fakeContext())).rejects.toThrow("socket hang up");
+
+    // Assess
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
   it("throws when S3 answers 503 SlowDown, leaving no output and no final status", async () => {
