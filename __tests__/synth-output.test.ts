@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { App, TerraformStack } from "cdktf";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,5 +29,21 @@ describe("removeStaleStackFiles", () => {
     // Assess
     expect(removed).toEqual([path.join(stackDir, stale)]);
     expect([existsSync(path.join(stackDir, written)), existsSync(path.join(stackDir, stale))]).toEqual([true, false]);
+  });
+});
+
+describe("npm run synth", () => {
+  it("leaves only the JSON stack files, removing the cdk.tf an earlier `cdktf synth --hcl` wrote", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "synth-stale-"));
+    try {
+      const stale = path.join(outdir, "stacks", "pipeline-dev", "cdk.tf");
+      mkdirSync(path.dirname(stale), { recursive: true });
+      writeFileSync(stale, "left by an earlier synth");
+      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: path.join(__dirname, ".."), env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+      expect([existsSync(stale), existsSync(path.join(path.dirname(stale), "cdk.tf.json"))]).toEqual([false, true]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

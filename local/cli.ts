@@ -282,5 +282,7 @@ if (require.main === module) {
   if (taken.length > 0) {
     process.stderr.write(`note: npm took ${taken.join(" ")} for itself (they came before "--"); passing them on. Next time write: npm run <demo|local> -- ${taken.join(" ")} ...\n`);
   }
-  void runCli([...process.argv.slice(2), ...taken], undefined, { cwd: process.env.INIT_CWD }).then((code) => process.exit(code));
+  // Right after the command, so they stay flags when the arguments hold a "--".
+  const [command, ...rest] = process.argv.slice(2);
+  void runCli([command, ...taken, ...rest], undefined, { cwd: process.env.INIT_CWD }).then((code) => process.exit(code));
 }
