@@ -153,3 +153,67 @@ describe("parseXml node limit", () => {
     expect(await outcome(parseXml, tooDeep, 65_536)).toBe(`The XML is malformed: elements nest more than ${LIMITS.maxNesting} levels deep on line 2; orders need 5.`);
   });
 });
+
+describe("parseJson and parseXml, whatever the chunking", () => {
+  // xorshift32: reproducible documents and cuts.
+  let state = 11;
+  const random = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const word = (): string => pick(["A1", "é", "x y", '"q"', "€", "😀", "", "  pad  ", "a\\b", "<&>"]);
+
+  /** `text` cut at random places (pieces of 1 to 40 characters), never inside a surrogate pair. */
+  function randomPieces(text: string): string[] {
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length; ) {
+      let end = Math.min(text.length, at + 1 + Math.floor(random() * 40));
+      if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) end++;
+      pieces.push(text.slice(at, end));
+      at = end;
+    }
+    return pieces;
+  }
+
+  async function visited(parse: OrderParser, pieces: readonly string[]): Promise<string> {
+    const visitor = new CollectingVisitor();
+    try {
+      await parse(chunksOf(pieces), visitor);
+    } catch (error) {
+      return `failed: ${(error as Error).message}`;
+    }
+    return JSON.stringify(visitor.visited);
+  }
+
+  it("reads the same orders from random documents cut anywhere as from the whole text", async () => {
+    for (let n = 0; n < 150; n++) {
+      const orders = Array.from({ length: Math.floor(random() * 4) }, () => ({
+        orderId: word(),
+        note: pick([null, 1.5, [1, [2, {}]], { a: word() }, word()]),
+        items: Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({ sku: word(), quantity: pick([1, "2", 3.5]), unitPrice: pick(["1.00", 2]) })),
+      }));
+      const extra = { meta: { tags: [word(), word()] }, count: orders.length };
+      const json = pick([JSON.stringify(orders, null, pick([0, 1])), JSON.stringify({ ...extra, orders, after: [word()] }), JSON.stringify({ orders, ...extra })]);
+      const escape = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      const xml = `<orders>\n${orders
+        .map(
+          (order) =>
+            `<order><!-- ${word().replace(/-/g, "")} --><orderId>${pick([escape(order.orderId), `<![CDATA[${order.orderId.replace(/]]>/g, "")}]]>`])}</orderId><note a="${escape(word()).replace(/"/g, "&quot;")}"><x/></note><items>${order.items
+              .map((item) => `<item><sku>${escape(item.sku)}</sku><quantity>${String(item.quantity)}</quantity><unitPrice>${String(item.unitPrice)}</unitPrice></item>`)
+              .join("\n")}</items></order>`,
+        )
+        .join("\n")}\n</orders>`;
+      for (const [parse, text] of [
+        [parseJson, json],
+        [parseXml, xml],
+      ] as const) {
+        const whole = await visited(parse, [text]);
+        expect(whole).not.toMatch(/^failed/);
+        expect({ text, visited: await visited(parse, randomPieces(text)) }).toEqual({ text, visited: whole });
+      }
+    }
+  });
+});
