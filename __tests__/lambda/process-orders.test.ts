@@ -110,3 +110,23 @@ describe("a CSV quoted field that runs on", () => {
     expect((await run("csv", text)).written).toEqual(["A1", "A2", "A3"]);
   });
 });
+
+describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
+  it("fails a CSV separated by semicolons or tabs, saying so and how to save it", async () => {
+    for (const [separator, name] of [
+      [";", "semicolons"],
+      ["\t", "tabs"],
+    ]) {
+      const text = `${HEADER.replace(/,/g, separator)}\n${row("A1").replace(/,/g, separator)}\n`;
+      await expect(run("csv", text)).rejects.toThrow(
+        `The CSV is malformed: its header row is separated by ${name}, not commas; save it as CSV with commas between the columns (${HEADER}).`,
+      );
+    }
+  });
+
+  it("fails a JSON file holding one order object, saying to put it in an array", async () => {
+    const order = { orderId: "A1", customerId: "C1", orderDate: "2025-07-10", currency: "EUR", items: [{ sku: "S1", quantity: 1, unitPrice: "1.00" }] };
+    await expect(run("json", JSON.stringify(order))).rejects.toThrow('the object has no "orders" array; it looks like a single order: put it in an array, [ {...} ], or in { "orders": [ {...} ] }');
+    await expect(run("json", JSON.stringify({ data: [order] }))).rejects.toThrow('the object has no "orders" array; put the orders in "orders".');
+  });
+});

@@ -17,7 +17,21 @@ const ASCII_LETTERS = /^[A-Za-z]+$/;
 /** How much text is searched for the first line end before assuming LF. */
 const NEWLINE_PROBE_CHARS = 1 << 16;
 
+/** Separators spreadsheets use instead of commas (a semicolon in many locales), by name. */
+const FOREIGN_SEPARATORS = [
+  [";", "semicolons"],
+  ["\t", "tabs"],
+  ["|", "vertical bars"],
+] as const;
+
 function columnIndex(header: readonly string[]): ColumnIndex {
+  if (header.length === 1) {
+    for (const [separator, name] of FOREIGN_SEPARATORS) {
+      if (header[0].includes(separator)) {
+        throw new MalformedFileError("CSV", `its header row is separated by ${name}, not commas; save it as CSV with commas between the columns (${CSV_COLUMNS.join(",")})`);
+      }
+    }
+  }
   const names = header.map((name) => name.trim().toLowerCase());
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);

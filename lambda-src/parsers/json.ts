@@ -67,6 +67,9 @@ class OrdersArrayWatcher {
 
   constructor(private readonly root: "array" | "object") {}
 
+  /** Root object only: it has an `orderId` of its own, so it is most likely one order without its array. */
+  looksLikeOneOrder = false;
+
   /** True once the array has been found, so an object without `orders` can be told from an empty one. */
   get found(): boolean {
     return this.place !== Place.Before;
@@ -98,6 +101,7 @@ class OrdersArrayWatcher {
       } else if (token === TokenType.STRING && this.expectKey) {
         this.key = value;
         this.expectKey = false;
+        if (value === "orderId") this.looksLikeOneOrder = true;
       } else if (token === TokenType.COLON) this.afterColon = true;
       else if (token === TokenType.COMMA) this.expectKey = true;
     }
@@ -152,5 +156,8 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
   } catch (error) {
     throw malformed(error);
   }
-  if (!watcher!.found) throw new MalformedFileError("JSON", 'the object has no "orders" array; put the orders in "orders"');
+  if (!watcher!.found) {
+    const hint = watcher!.looksLikeOneOrder ? 'it looks like a single order: put it in an array, [ {...} ], or in { "orders": [ {...} ] }' : 'put the orders in "orders"';
+    throw new MalformedFileError("JSON", `the object has no "orders" array; ${hint}`);
+  }
 }
