@@ -124,6 +124,24 @@ describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
     }
   });
 
+  it("rejects an XML order that gives its fields as attributes, saying to write them as elements", async () => {
+    const fields = "<customerId>C1</customerId><orderDate>2025-07-10</orderDate><currency>EUR</currency>";
+    const text = [
+      "<orders>",
+      `<order orderId="A1">${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
+      `<order><orderId>A2</orderId>${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item><item sku="S2" quantity="1"><unitPrice>1.00</unitPrice></item></items></order>`,
+      // An attribute beside the element is only ignored.
+      `<order orderId="X"><orderId>A3</orderId>${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
+      "</orders>",
+    ].join("\n");
+    const { written, errors } = await run("xml", text);
+    expect(written).toEqual(["A3"]);
+    expect(errors).toEqual([
+      "2 orderId: the <order> on line 2 gives orderId as an attribute; write it as an element, <orderId>...</orderId>",
+      "3 items[1].sku: the <item> on line 3 gives sku as an attribute; write it as an element, <sku>...</sku>",
+    ]);
+  });
+
   it("fails a JSON file holding one order object, saying to put it in an array", async () => {
     const order = { orderId: "A1", customerId: "C1", orderDate: "2025-07-10", currency: "EUR", items: [{ sku: "S1", quantity: 1, unitPrice: "1.00" }] };
     await expect(run("json", JSON.stringify(order))).rejects.toThrow('the object has no "orders" array; it looks like a single order: put it in an array, [ {...} ], or in { "orders": [ {...} ] }');

@@ -18,6 +18,20 @@ interface OrderDraft {
   itemCount: number;
   /** The first field element whose text is longer than `LIMITS.maxXmlFieldChars`: the order is refused for it. */
   longField?: { readonly name: string; readonly line: number; readonly item: number | undefined };
+  /** The first field given only as an attribute (`<order orderId="A1">`): the order is refused for it. */
+  attributeField?: { readonly element: string; readonly name: string; readonly line: number; readonly item: number | undefined };
+}
+
+const ORDER_FIELDS = ["orderId", "customerId", "orderDate", "currency"] as const;
+const ITEM_FIELDS = ["sku", "quantity", "unitPrice"] as const;
+
+/** The fields among `names` that `tag` has as attributes; undefined when none (the usual case). */
+function fieldAttributes<T extends string>(tag: { readonly attributes: Readonly<Record<string, unknown>> }, names: readonly T[]): T[] | undefined {
+  let found: T[] | undefined;
+  for (const attribute in tag.attributes) {
+    if ((names as readonly string[]).includes(attribute)) (found ??= []).push(attribute as T);
+  }
+  return found;
 }
 
 /** An `<item>` being read. */
@@ -90,6 +104,9 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   let fieldLine = 0;
   let fieldText = "";
   let tagLine = 1;
+  /** Fields the open `<order>` and `<item>` give as attributes, checked when they close. */
+  let orderAttributes: (typeof ORDER_FIELDS)[number][] | undefined;
+  let itemAttributes: (typeof ITEM_FIELDS)[number][] | undefined;
   let lines = 1;
   let carry = "";
   /** Characters written to the parser, and where (and on which line) the node being read began. */
@@ -130,7 +147,10 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     if (depth === 1) {
       if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${name}>; use <orders>`);
     } else if (depth === 2) {
-      if (name === "order") order = { line: tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
+      if (name === "order") {
+        order = { line: tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
+        orderAttributes = fieldAttributes(tag, ORDER_FIELDS);
+      }
     } else if (order === undefined) {
       // Outside an order: ignored.
     } else if (depth === 3) {
@@ -141,7 +161,10 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
         startField(orderField(name), name);
       }
     } else if (depth === 4) {
-      if (inItems && name === "item") item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
+      if (inItems && name === "item") {
+        item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
+        itemAttributes = fieldAttributes(tag, ITEM_FIELDS);
+      }
     } else if (depth === 5 && item !== undefined && field === Field.None) {
       startField(itemField(name), name);
     }
@@ -170,6 +193,8 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
       if (order!.longField === undefined) setField(field, fieldText, order!, item);
       field = Field.None;
     } else if (item !== undefined && closed === 4) {
+      const attribute = itemAttributes?.find((name) => item![name] === undefined);
+      if (attribute !== undefined) order!.attributeField ??= { element: "item", name: attribute, line: item.line, item: order!.itemCount };
       order!.itemCount++;
       // The draft is the item: it has exactly a RawItem's fields.
       if (order!.items!.length <= LIMITS.maxItems) order!.items!.push(item);
@@ -177,6 +202,9 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     } else if (closed === 3) {
       inItems = false;
     } else if (order !== undefined && closed === 2) {
+      const attribute = orderAttributes?.find((name) => order![name] === undefined);
+      // An item's comes after the order's own: the order's fields come first in Errors too.
+      if (attribute !== undefined) order.attributeField = { element: "order", name: attribute, line: order.line, item: undefined };
       visitOrder(visitor, order);
       order = undefined;
     }
@@ -244,19 +272,22 @@ function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft
 }
 
 function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
-  const { longField } = order;
-  if (order.itemCount > LIMITS.maxItems || longField !== undefined) {
+  const { longField, attributeField } = order;
+  if (order.itemCount > LIMITS.maxItems || longField !== undefined || attributeField !== undefined) {
     // Refused for its size, unread; its id still counts as seen.
     const position = { line: order.line };
     const orderId = order.orderId === undefined ? "" : trimmed(order.orderId);
     visitor.begin(position, order.orderId, order.customerId, order.orderDate, order.currency);
+    const itemField = (name: string, index: number | undefined): string => (index === undefined ? name : `items[${index}].${name}`);
     const refusal =
-      longField === undefined
-        ? { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` }
-        : {
-            field: longField.item === undefined ? longField.name : `items[${longField.item}].${longField.name}`,
-            message: `the <${longField.name}> on line ${longField.line} is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long`,
-          };
+      longField !== undefined
+        ? { field: itemField(longField.name, longField.item), message: `the <${longField.name}> on line ${longField.line} is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long` }
+        : attributeField !== undefined
+          ? {
+              field: itemField(attributeField.name, attributeField.item),
+              message: `the <${attributeField.element}> on line ${attributeField.line} gives ${attributeField.name} as an attribute; write it as an element, <${attributeField.name}>...</${attributeField.name}>`,
+            }
+          : { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` };
     visitor.end({ position, ...(orderId !== "" ? { orderId } : {}), ...refusal });
     return;
   }
