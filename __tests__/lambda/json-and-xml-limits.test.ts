@@ -5,6 +5,7 @@ import { parseXml } from "../../lambda-src/parsers/xml";
 import type { OrderParser } from "../../lambda-src/parsers/types";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf } from "../helpers/pieces";
+import { seededRandom } from "../helpers/random";
 
 /** Pieces of these sizes: smaller than, about, and larger than the limits. */
 const PIECE_SIZES = [16_384, 65_536, 1 << 21];
@@ -20,15 +21,13 @@ async function outcome(parse: OrderParser, text: string, pieceChars: number): Pr
   return visitor.visited.map((entry) => (entry.kind === "order" ? String(entry.order.orderId) : entry.problem.message));
 }
 
-/** Parses `pieces` until the parser fails; returns the failure and how many pieces it pulled. */
-async function failureAndPulled(parse: OrderParser, pieces: readonly string[]): Promise<{ error: unknown; pulled: number }> {
+/** Parses `text` in 64 KiB pieces: it must fail with `message` after about `limit` characters, pulling no more pieces than that takes. */
+async function expectFailsEarly(parse: OrderParser, text: string, message: string, limit: number): Promise<void> {
   const pulled = { count: 0 };
-  try {
-    await parse(counted(pieces, pulled), new CollectingVisitor());
-  } catch (error) {
-    return { error, pulled: pulled.count };
-  }
-  throw new Error("the parser did not fail");
+  const failure = parse(counted(piecesOf(text, 65_536), pulled), new CollectingVisitor());
+  await expect(failure).rejects.toBeInstanceOf(MalformedFileError);
+  await expect(failure).rejects.toThrow(message);
+  expect(pulled.count).toBeLessThanOrEqual(Math.ceil(limit / 65_536) + 2);
 }
 
 const jsonOrder = (id: string, noteBytes = 0): string => JSON.stringify({ orderId: id, note: "n".repeat(noteBytes) });
@@ -56,11 +55,7 @@ describe("parseJson element limit", () => {
 
   it("fails a huge string after about the limit, without reading the rest of it", async () => {
     const text = `[${jsonOrder("A")}, {"orderId": "B", "note": "${"n".repeat(8 * LIMITS.maxJsonElementBytes)}"}]`;
-    const pieces = piecesOf(text, 65_536);
-    const { error, pulled } = await failureAndPulled(parseJson, pieces);
-    expect(error).toBeInstanceOf(MalformedFileError);
-    expect((error as Error).message).toBe(elementTooLong(1));
-    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxJsonElementBytes / 65_536) + 2);
+    await expectFailsEarly(parseJson, text, elementTooLong(1), LIMITS.maxJsonElementBytes);
   });
 
   it("fails a string beside the orders longer than the limit, before or after them, and reads many small fields beside them", async () => {
@@ -117,11 +112,7 @@ describe("parseXml node limit", () => {
 
   it("fails a comment that never closes after about the limit, without reading the rest of the file", async () => {
     const text = `<orders>\n${xmlOrder("A")}<!-- never closed\n${xmlOrder("B").repeat((4 * LIMITS.maxXmlNodeChars) / 40)}</orders>`;
-    const pieces = piecesOf(text, 65_536);
-    const { error, pulled } = await failureAndPulled(parseXml, pieces);
-    expect(error).toBeInstanceOf(MalformedFileError);
-    expect((error as Error).message).toBe(nodeTooLong(3));
-    expect(pulled).toBeLessThanOrEqual(Math.ceil(LIMITS.maxXmlNodeChars / 65_536) + 2);
+    await expectFailsEarly(parseXml, text, nodeTooLong(3), LIMITS.maxXmlNodeChars);
   });
 
   it("refuses an order with a field longer than its limit, also one made of many short text nodes, and reads the next", async () => {
@@ -155,14 +146,8 @@ describe("parseXml node limit", () => {
 });
 
 describe("parseJson and parseXml, whatever the chunking", () => {
-  // xorshift32: reproducible documents and cuts.
-  let state = 11;
-  const random = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
+  // Reproducible documents and cuts.
+  const random = seededRandom(11);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const word = (): string => pick(["A1", "é", "x y", '"q"', "€", "😀", "", "  pad  ", "a\\b", "<&>"]);
 

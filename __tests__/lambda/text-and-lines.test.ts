@@ -6,6 +6,7 @@ import { parseNdjson } from "../../lambda-src/parsers/ndjson";
 import { decodeText, firstInvalidUtf8, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf } from "../helpers/pieces";
+import { seededRandom } from "../helpers/random";
 
 async function decoded(chunks: readonly number[][]): Promise<string> {
   let text = "";
@@ -57,14 +58,7 @@ describe("firstInvalidUtf8", () => {
 
   it("finds a bad sequence exactly when TextDecoder refuses the bytes", () => {
     // Short random strings of the bytes at the edges of UTF-8's ranges.
-    let state = 7;
-    const random = (): number => {
-      // xorshift32: reproducible, and random enough to hit every lead byte with every next byte.
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      return (state >>> 0) / 2 ** 32;
-    };
+    const random = seededRandom(7);
     const decoder = new TextDecoder("utf-8", { fatal: true });
     const disagreements: number[][] = [];
     for (let n = 0; n < 20_000; n++) {
