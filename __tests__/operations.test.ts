@@ -4,6 +4,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { statusMessage } from "../lambda-src/status-message";
 import { ON_CALL_FILTER_POLICY } from "../stacks/status-topic";
 import { onlyResource, parseSynth, synthStack, type TerraformJson } from "./helpers/stack";
 
@@ -112,12 +113,27 @@ describe("operations and security hardening (dev)", () => {
       });
     });
 
+    it("routes FAILED files and every alarm to the e-mail subscription, and nothing else", () => {
+      // The subset of SNS filtering the policy uses, as the SNS developer guide describes it: a
+      // message matches when one $or branch matches; a branch, when each of its keys does; a key,
+      // when the body's value is in its list, or `exists` says whether the key is there.
+      type Condition = string | { readonly exists: boolean };
+      const matches = (policy: { readonly $or: readonly Readonly<Record<string, readonly Condition[]>>[] }, body: Record<string, unknown>): boolean =>
+        policy.$or.some((branch) =>
+          Object.entries(branch).every(([key, conditions]) => conditions.some((c) => (typeof c === "string" ? body[key] === c : c.exists === (key in body)))),
+        );
+      const file = (status: string) => JSON.parse(statusMessage({ FileName: "incoming/a.csv", Bucket: "b", Status: status, Format: "csv", SizeBytes: 1, Sequencer: "01", Attempts: 1 } as never, "arn").Message!) as Record<string, unknown>;
+      // The body CloudWatch publishes for an alarm (abridged): JSON, with no message attributes.
+      const alarm = { AlarmName: "order-pipeline-dev-processor-errors", NewStateValue: "ALARM", OldStateValue: "OK", NewStateReason: "Threshold Crossed" };
+      expect([file("FAILED"), file("PARTIAL"), file("SUCCEEDED"), alarm, { ...alarm, NewStateValue: "OK" }].map((body) => matches(ON_CALL_FILTER_POLICY, body))).toEqual([true, false, false, true, true]);
+    });
+
     it("subscribes configured e-mails to FAILED files and alarms only", () => {
       const prod = synthStack("prod");
       expect(prod).toHaveResourceWithProperties(SnsTopicSubscription, {
         protocol: "email",
         endpoint: "oncall@example.com",
-        filter_policy_scope: "MessageAttributes",
+        filter_policy_scope: "MessageBody",
         filter_policy: JSON.stringify(ON_CALL_FILTER_POLICY),
       });
       expect(json.resource.aws_sns_topic_subscription).toBeUndefined();

@@ -28,14 +28,16 @@ export interface StatusTopicProps {
 }
 
 /**
- * Subscribers get FAILED files (message attribute `Status`) and every alarm (which carries no
- * `Status`), but not the routine SUCCEEDED/PARTIAL traffic.
+ * Subscribers get FAILED files and every alarm, but not the routine SUCCEEDED/PARTIAL traffic.
+ * It filters the message body (both bodies are JSON): the function's has `Status`, a CloudWatch
+ * alarm's has `AlarmName`. Not the message attributes: alarms carry none, and SNS never matches
+ * `"exists": false` on a message without attributes, so `Status` absent would drop every alarm.
  */
-export const ON_CALL_FILTER_POLICY = { $or: [{ Status: ["FAILED"] }, { Status: [{ exists: false }] }] } as const;
+export const ON_CALL_FILTER_POLICY = { $or: [{ Status: ["FAILED"] }, { AlarmName: [{ exists: true }] }] } as const;
 
 /**
  * One message per processed file and every alarm. Subscribers filter on the `Status` and `Format`
- * message attributes. The topic policy lets this account's CloudWatch alarms publish and refuses
+ * message attributes of file messages, or on the JSON bodies (see `ON_CALL_FILTER_POLICY`). The topic policy lets this account's CloudWatch alarms publish and refuses
  * publishing without TLS; the function publishes through its role.
  */
 export class StatusTopic extends Construct {
@@ -76,7 +78,7 @@ export class StatusTopic extends Construct {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: email,
-        filterPolicyScope: "MessageAttributes",
+        filterPolicyScope: "MessageBody",
         filterPolicy: JSON.stringify(ON_CALL_FILTER_POLICY),
       }).overrideLogicalId(`${id}_email_${key}`);
     }
