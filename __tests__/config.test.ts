@@ -223,6 +223,17 @@ describe("resolveConfig", () => {
       ]);
     });
 
+    it("leaves reservedConcurrency unset unless a stage sets it, and unsets it with null or none", () => {
+      expect(stage(committed, "dev").reservedConcurrency).toBeNull();
+      expect(stage(committed, "prod").reservedConcurrency).toBe(20);
+      expect(stage(committed, "prod", { PIPELINE_PROD_RESERVED_CONCURRENCY: "none" }).reservedConcurrency).toBeNull();
+      expect(stage(committed, "dev", { PIPELINE_DEV_RESERVED_CONCURRENCY: "5" }).reservedConcurrency).toBe(5);
+      expect(stage(fileWith({ reservedConcurrency: null }, "prod"), "prod").reservedConcurrency).toBeNull();
+      expect(problemsOf(committed, { PIPELINE_DEV_RESERVED_CONCURRENCY: "0" })).toEqual([
+        "stages.dev.reservedConcurrency: 0 is out of range; use a whole number from 1 to 1000 concurrent executions, or null (none in the environment) to leave it unreserved",
+      ]);
+    });
+
     it.each([
       ["abc", `"abc" is not a whole number`],
       ["", `"" is not a whole number`],

@@ -24,8 +24,12 @@ export interface StageConfig {
   readonly memoryMiB: number;
   /** Lambda timeout. */
   readonly timeoutSeconds: number;
-  /** Reserved concurrency of the function; caps parallel files so DynamoDB and the account are not flooded. */
-  readonly reservedConcurrency: number;
+  /**
+   * Reserved concurrency of the function, which caps parallel files; `null` leaves it in the
+   * account's shared pool. Reserving needs 100 unreserved executions left in the account (new
+   * accounts may have a quota of 10), so it is unset unless a stage sets it.
+   */
+  readonly reservedConcurrency: number | null;
   /** Async-invocation retries after a failed attempt (Lambda allows 0-2). */
   readonly maxRetryAttempts: number;
   /** How long Lambda keeps retrying an event before it goes to the on-failure queue. */
@@ -56,7 +60,7 @@ export const STAGE_DEFAULTS = {
   logRetentionDays: 30,
   memoryMiB: 512,
   timeoutSeconds: 300,
-  reservedConcurrency: 10,
+  reservedConcurrency: null as number | null,
   maxRetryAttempts: 2,
   maxEventAgeSeconds: 6 * 60 * 60,
   maxFileBytes: 2 * 1024 ** 3,
@@ -89,7 +93,7 @@ export interface ConfigFile {
   readonly stages?: unknown;
 }
 
-type Kind = "string" | "boolean" | "number" | "emails";
+type Kind = "string" | "boolean" | "number" | "number or none" | "emails";
 const FIELDS: Record<Exclude<keyof StageConfig, "stage" | "project">, Kind> = {
   region: "string",
   bucketName: "string",
@@ -98,7 +102,7 @@ const FIELDS: Record<Exclude<keyof StageConfig, "stage" | "project">, Kind> = {
   logRetentionDays: "number",
   memoryMiB: "number",
   timeoutSeconds: "number",
-  reservedConcurrency: "number",
+  reservedConcurrency: "number or none",
   maxRetryAttempts: "number",
   maxEventAgeSeconds: "number",
   maxFileBytes: "number",
@@ -197,7 +201,9 @@ function applyOverrides(
       if (value !== "true" && value !== "false") {
         problems.push(`${name}: ${JSON.stringify(value)} is not a boolean; use true or false`);
       } else merged[key] = value === "true";
-    } else if (kind === "number") {
+    } else if (kind === "number or none" && value.trim() === "none") {
+      merged[key] = null;
+    } else if (kind === "number" || kind === "number or none") {
       // Keep text that is not a number as it is, so the range error shows the value the user typed.
       const parsed = Number(value);
       merged[key] = value.trim() === "" || Number.isNaN(parsed) ? value : parsed;
@@ -244,7 +250,7 @@ export function validateStage(c: StageConfig): string[] {
   }
   checkInt(p, "memoryMiB", c.memoryMiB, 128, 10240, "MiB");
   checkInt(p, "timeoutSeconds", c.timeoutSeconds, 1, 900, "seconds");
-  checkInt(p, "reservedConcurrency", c.reservedConcurrency, 1, 1000, "concurrent executions");
+  if (c.reservedConcurrency !== null) checkInt(p, "reservedConcurrency", c.reservedConcurrency, 1, 1000, "concurrent executions, or null (none in the environment) to leave it unreserved");
   checkInt(p, "maxRetryAttempts", c.maxRetryAttempts, 0, 2, "retries");
   checkInt(p, "maxEventAgeSeconds", c.maxEventAgeSeconds, 60, 21600, "seconds");
   checkInt(p, "maxFileBytes", c.maxFileBytes, 1, 5 * 1024 ** 4, "bytes");

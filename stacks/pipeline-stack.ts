@@ -116,7 +116,7 @@ export class PipelineStack extends TerraformStack {
       memoryMiB: config.memoryMiB,
       timeoutSeconds: config.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
-      reservedConcurrency: config.reservedConcurrency,
+      reservedConcurrency: config.reservedConcurrency ?? undefined,
       kmsKey: this.encryption.key,
     });
     this.failures = new FailureDestination(this, "failed_events", {
