@@ -90,6 +90,7 @@ describe("operations and security hardening (dev)", () => {
       ].map((s) => ({ sid: s.sid, actions: s.actions, resources: s.resources }));
       expect(granted).toEqual([
         { sid: "ReadIncomingFiles", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: ["${aws_s3_bucket.upload.arn}/incoming/*"] },
+        { sid: "TellGoneFilesApart", actions: ["s3:ListBucket"], resources: ["${aws_s3_bucket.upload.arn}"] },
         { sid: "WriteProcessedOrders", actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"], resources: ["${aws_s3_bucket.upload.arn}/processed/*"] },
         { sid: "RecordFileMetadata", actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: ["${aws_dynamodb_table.metadata.arn}"] },
         { sid: "PublishFileStatus", actions: ["sns:Publish"], resources: [TOPIC] },

@@ -117,6 +117,15 @@ export class ProcessorFunction extends Construct {
         resources: [`${bucketArn}/${props.incomingPrefix}*`],
       },
       {
+        // Only so that GetObject of a key deleted before it was read answers 404, not 403: S3 says
+        // 404 only to a caller that may list the bucket, and the function ends a gone file FAILED
+        // rather than retrying it. Key names, never contents; no s3:prefix condition, because the
+        // check S3 makes for a GetObject carries no prefix.
+        sid: "TellGoneFilesApart",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn],
+      },
+      {
         // PutObject covers create/upload-part/complete of a multipart upload; Abort and Delete keep
         // a failed file from leaving partial or stale output behind.
         sid: "WriteProcessedOrders",
