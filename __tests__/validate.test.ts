@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { firstError, formatReport, validateStacks, type CommandResult, type RunCommand } from "../scripts/validate";
+import { exitCodeFor, firstError, formatReport, validateStacks, type CommandResult, type RunCommand } from "../scripts/validate";
 
 const OFFLINE_INIT = `Initializing provider plugins...
 - Finding hashicorp/aws versions matching "6.25.0"...
@@ -113,6 +113,14 @@ describe("validateStacks", () => {
     expect(report.exitCode).toBe(1);
     expect(report.outcomes[0]).toEqual({ stack: "pipeline-dev", status: "invalid", detail: `terraform init failed:\n${stderr}` });
     expect(formatReport(report)).toContain('\n    Error: Duplicate data "archive_file" configuration\n');
+  });
+
+  it("fails a skip where terraform is required (CI), and passes a valid run there too", () => {
+    const { run: missing } = fakeTerraform({ version: { status: null, stdout: "", stderr: "", missing: true } });
+    const skipped = validateStacks(stacksDir, missing);
+    expect([exitCodeFor(skipped, false), exitCodeFor(skipped, true)]).toEqual([0, 1]);
+    const { run: ok } = fakeTerraform({});
+    expect(exitCodeFor(validateStacks(stacksDir, ok), true)).toBe(0);
   });
 
   it("skips, exiting 0, when terraform is there but does not run, saying so", () => {

@@ -202,6 +202,18 @@ describe(".github/workflows", () => {
       it("uses the S3 state from repository variables", () => {
         expect(wf.env.TF_STATE_BUCKET ?? job.env?.TF_STATE_BUCKET).toMatch(/^\$\{\{\s*vars\.TF_STATE_BUCKET\s*\}\}$/);
       });
+
+      it("fails fast, naming the variable, when its role is not set, and passes on PIPELINE_* overrides that are", () => {
+        const steps = job.steps ?? [];
+        const auth = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        const role = String(steps[auth].with?.["role-to-assume"]).replace(/^\$\{\{\s*vars\.([A-Z0-9_]+)\s*\}\}$/, "$1");
+        const check = steps.findIndex((s) => (s.run ?? "").includes(`Set the repository variable ${role}`));
+        expect(check).toBeGreaterThanOrEqual(0);
+        expect(check).toBeLessThan(auth);
+        const overrides = steps.findIndex((s) => (s.run ?? "").includes('startswith("PIPELINE_")') && (s.run ?? "").includes("GITHUB_ENV"));
+        expect(overrides).toBeGreaterThanOrEqual(0);
+        expect(overrides).toBeLessThan(auth);
+      });
     },
   );
 
@@ -254,6 +266,16 @@ describe(".github/workflows", () => {
     it.each(["pipeline-dev", "pipeline-prod"])("never runs two deploys of %s at once, nor cancels one midway", (stack) => {
       const [, job] = deployJob(stack);
       expect(job.concurrency).toEqual({ group: expect.stringContaining(stack), "cancel-in-progress": false });
+    });
+
+    it.each(["pipeline-dev", "pipeline-prod"])("waits for a PR plan's state lock when deploying %s (cdktf deploy applies without a plan step)", (stack) => {
+      const [, job] = deployJob(stack);
+      expect(String(job.env?.TF_CLI_ARGS_apply)).toMatch(/^-lock-timeout=\d+m$/);
+    });
+
+    it("fails the validate step when terraform validate was skipped: CI has terraform and the registry", () => {
+      const validate = Object.values(pipeline.jobs).flatMap((job) => job.steps ?? []).find((s) => s.run === "npm run validate");
+      expect(validate?.env).toEqual({ VALIDATE_REQUIRE_TERRAFORM: "true" });
     });
   });
 

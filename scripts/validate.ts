@@ -104,6 +104,14 @@ export function formatReport(report: ValidationReport): string {
     .join("\n");
 }
 
+/**
+ * The exit code when skipping is not acceptable: with `VALIDATE_REQUIRE_TERRAFORM=true` (CI, where
+ * terraform and the registry are there) a skipped stack fails the run instead of passing it.
+ */
+export function exitCodeFor(report: ValidationReport, requireTerraform: boolean): 0 | 1 {
+  return requireTerraform && report.outcomes.some((o) => o.status === "skipped") ? 1 : report.exitCode;
+}
+
 function main(): number {
   const root = path.resolve(__dirname, "..");
   const synth = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: root, stdio: "inherit" });
@@ -118,7 +126,11 @@ function main(): number {
   }
   const report = validateStacks(stacksDir);
   console.log(formatReport(report));
-  return report.exitCode;
+  const requireTerraform = process.env.VALIDATE_REQUIRE_TERRAFORM === "true";
+  if (requireTerraform && report.outcomes.some((o) => o.status === "skipped")) {
+    console.error("VALIDATE_REQUIRE_TERRAFORM=true: a skipped stack fails here, as terraform validate must run");
+  }
+  return exitCodeFor(report, requireTerraform);
 }
 
 if (require.main === module) process.exitCode = main();
