@@ -16,7 +16,7 @@ const PINNED_USES = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[0-9
 const RELEASE_COMMENT = /^v\d+\.\d+\.\d+$/;
 
 /** Oldest Terraform whose S3 backend has `use_lockfile` (native state locking). */
-const MIN_TERRAFORM = [1, 10] as const;
+const MIN_TERRAFORM = [1, 11] as const;
 
 type Dict = Record<string, unknown>;
 interface Step extends Dict {
@@ -283,7 +283,7 @@ describe(".github/workflows", () => {
     const setups = allJobs.flatMap(({ wf, job, where }) => stepsUsing(job, "hashicorp/setup-terraform").map((s) => ({ wf, job, where, step: s })));
     const cdkActions = allJobs.flatMap(({ wf, job, where }) => stepsUsing(job, "hashicorp/terraform-cdk-action").map((s) => ({ wf, job, where, step: s })));
 
-    it("installs an exact Terraform >= 1.10 (S3 use_lockfile) before every terraform-cdk-action", () => {
+    it("installs an exact Terraform >= 1.11 (S3 use_lockfile, GA in 1.11) before every terraform-cdk-action", () => {
       expect(setups.length).toBeGreaterThan(0);
       for (const { wf, job, where, step } of setups) {
         const [version] = valuesOf(step.with?.terraform_version, wf, job);
