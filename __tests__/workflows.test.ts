@@ -15,7 +15,7 @@ const WORKFLOW_DIR = path.resolve(__dirname, "..", ".github", "workflows");
 const PINNED_USES = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@[0-9a-f]{40}$/;
 const RELEASE_COMMENT = /^v\d+\.\d+\.\d+$/;
 
-/** Oldest Terraform whose S3 backend has `use_lockfile` (native state locking). */
+/** Oldest Terraform whose S3 backend has `use_lockfile` (native state locking) out of experiment. */
 const MIN_TERRAFORM = [1, 11] as const;
 
 type Dict = Record<string, unknown>;
