@@ -119,6 +119,22 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
+  it("keeps the output when the item it reads belongs to another attempt (a newer version took the key over)", async () => {
+    const event = eventOf();
+    tableKeepingPuts();
+    dynamo.on(UpdateCommand).callsFake(() => {
+      const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+      dynamo.on(GetCommand).resolves({ Item: { ...processing, Sequencer: `${String(processing.Sequencer)}FF` } });
+      throw throttled();
+    });
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+
+    await expect(handler(event, fakeContext())).rejects.toThrow(ProvisionedThroughputExceededException);
+
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
   it("throws when S3 answers 503 SlowDown, leaving no output and no final status", async () => {
     // Prepare
     dynamo.on(GetCommand).resolves({});

@@ -98,6 +98,27 @@ describe("a CSV quoted field that runs on", () => {
     );
   });
 
+  it.each([
+    ["text after a closing quote", `A2,C1,2025-07-10,EUR,"S2" x,1,1.00`],
+    ["a quote that never closes", `A2,C1,2025-07-10,EUR,"S2,1,1.00`],
+  ])("fails the file when %s runs on to a later row's quote, however the file is cut", async (_case, broken) => {
+    // The field would end at the quote of A3's sku and could pass validation, losing A3 silently.
+    const text = [HEADER, row("A1"), broken, `A3,C1,2025-07-10,EUR,"S3",1,1.00`, row("A4"), ""].join("\n");
+    const reason = "the row on line 3 has a quoted field that runs on into the lines after it, taking them in (a quote that never closes, or text right after a closing quote); fix that row's quotes";
+    for (let size = 1; size <= text.length; size += 7) {
+      const tally = new OrderTally();
+      const failure = processOrders({
+        body: chunksOf(piecesOf(text, size).map((piece) => new TextEncoder().encode(piece))),
+        format: "csv",
+        fileName: "incoming/orders.csv",
+        maxBytes: 1 << 20,
+        tally,
+        sink: { write: () => undefined },
+      });
+      await expect(failure).rejects.toThrow(new MalformedFileError("CSV", reason));
+    }
+  });
+
   it("leaves the file alone when the field's row is the last line: no other row is taken in, and the field's value decides", async () => {
     const trailingText = await run("csv", [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,S2,1,"1.00" `].join("\n"));
     expect(trailingText).toEqual({ written: ["A1"], errors: [expect.stringMatching(/^3 items\[0\]\.unitPrice: items\[0\]\.unitPrice is "1\.00\" "/)] });
@@ -116,6 +137,7 @@ describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
     for (const [separator, name] of [
       [";", "semicolons"],
       ["\t", "tabs"],
+      ["|", "vertical bars"],
     ]) {
       const text = `${HEADER.replace(/,/g, separator)}\n${row("A1").replace(/,/g, separator)}\n`;
       await expect(run("csv", text)).rejects.toThrow(
@@ -129,7 +151,9 @@ describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
     const text = [
       "<orders>",
       `<order orderId="A1">${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
-      `<order><orderId>A2</orderId>${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item><item sku="S2" quantity="1"><unitPrice>1.00</unitPrice></item></items></order>`,
+      `<order><orderId>A2</orderId>${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item><item sku="S2" quantity="1"><unitPrice>1.00</unitPrice></item><item sku="S3"><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
+      // The order's own fields come first.
+      `<order orderId="A4">${fields}<items><item sku="S1"><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
       // An attribute beside the element is only ignored.
       `<order orderId="X"><orderId>A3</orderId>${fields}<items><item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item></items></order>`,
       "</orders>",
@@ -139,6 +163,7 @@ describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
     expect(errors).toEqual([
       "2 orderId: the <order> on line 2 gives orderId as an attribute; write it as an element, <orderId>...</orderId>",
       "3 items[1].sku: the <item> on line 3 gives sku as an attribute; write it as an element, <sku>...</sku>",
+      "4 orderId: the <order> on line 4 gives orderId as an attribute; write it as an element, <orderId>...</orderId>",
     ]);
   });
 

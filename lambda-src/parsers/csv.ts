@@ -42,6 +42,10 @@ function optionalTrimmed(text: string | undefined): string | undefined {
   return text === undefined ? undefined : trimmed(text);
 }
 
+function spansLines(field: string): boolean {
+  return field.includes("\n") || field.includes("\r");
+}
+
 function newlinesIn(row: readonly string[]): number {
   let count = 0;
   for (const field of row) {
@@ -75,6 +79,12 @@ export class CsvRowReader {
    * row is one line: then only its own order suffers, and validation says how.
    */
   runawayQuote: "unclosed" | "text after closing quote" | undefined;
+  /**
+   * After `rows`: the index of the first row whose quoted field ran on over later lines and
+   * closed at a later quote (papaparse reports a malformed quote in a row that spans lines), so
+   * the rows between were taken into one field. Such a field can even pass validation.
+   */
+  runawayRow: number | undefined;
   private readonly config: Papa.ParseConfig;
   private readonly parser: Papa.Parser;
   /** The text of the unfinished row. */
@@ -100,6 +110,16 @@ export class CsvRowReader {
     this.rest = input.slice(cursor - before);
     this.consumed = cursor;
     this.longRow = undefined;
+    this.runawayRow = undefined;
+    for (const error of result.errors) {
+      // Rarely any: a quoted field with a line end inside never reports one when its quotes are right.
+      if (error.code !== "InvalidQuotes" || error.row === undefined) continue;
+      const row = result.data[error.row];
+      if (row !== undefined && row.some(spansLines)) {
+        this.runawayRow = error.row;
+        break;
+      }
+    }
     // Only text longer than the limit can hold a row longer than it: rarely measured.
     if (cursor - before > this.maxRowChars) this.longRow = this.firstLongRow(input.slice(0, cursor - before));
     // In a CRLF file, a CR that ends the held text may be the start of the row's line end.
@@ -210,6 +230,15 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
   for await (const chunk of chunks) {
     if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
     const rows = reader.rows(chunk);
+    const runaway = reader.runawayRow;
+    // The first problem in file order, so the outcome does not depend on where chunks are cut.
+    if (runaway !== undefined && (reader.longRow === undefined || runaway < reader.longRow.index)) {
+      grouper.rows(rows.slice(0, runaway)); // to count the lines before it
+      throw new MalformedFileError(
+        "CSV",
+        `the row on line ${grouper.nextLine} has a quoted field that runs on into the lines after it, taking them in (a quote that never closes, or text right after a closing quote); fix that row's quotes`,
+      );
+    }
     const long = reader.longRow;
     if (long !== undefined) {
       grouper.rows(rows.slice(0, long.index)); // to count the lines before it
