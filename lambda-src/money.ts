@@ -56,8 +56,8 @@ export function decimalTextOfNumber(value: number): string | "inexact" | undefin
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 49 && code <= 57) digits = digits === 0 ? 1 : digits + 1;
-    else if (code === 48 && digits > 0) digits++;
+    // Leading zeros are not significant; every digit after the first nonzero one is.
+    if ((code >= 49 && code <= 57) || (code === 48 && digits > 0)) digits++;
   }
   return digits > MAX_EXACT_NUMBER_DIGITS ? "inexact" : text;
 }

@@ -71,7 +71,7 @@ function quantityOfDigits(text: string): number | undefined {
 }
 
 /** `items[2].sku` for item field `sku` of item 2, or the order-level field itself for index -1. */
-function fieldName(field: string, index: number): string {
+export function fieldName(field: string, index: number): string {
   return index < 0 ? field : `items[${index}].${field}`;
 }
 

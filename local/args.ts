@@ -47,6 +47,9 @@ const FLAGS = {
   "--no-synth": "noSynth",
 } as const;
 
+/** Every flag the commands take, as written. */
+export const CLI_FLAGS = Object.keys(FLAGS) as readonly (keyof typeof FLAGS)[];
+
 /**
  * Parses `<demo|local> [flags] FILE...` and checks the files: each must exist and be a regular
  * file, and no two may share a basename (both would be uploaded as `incoming/<basename>`).

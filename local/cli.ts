@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { type CliArgs, parseArgs, USAGE, UsageError } from "./args";
+import { type CliArgs, CLI_FLAGS, parseArgs, USAGE, UsageError } from "./args";
 import type { S3Event } from "aws-lambda";
 import { decodeEventKey, LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
@@ -261,18 +261,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
  * given back to the command, with a note on how to write them, instead of being lost silently.
  */
 export function flagsNpmTook(env: NodeJS.ProcessEnv): string[] {
-  const flags: string[] = [];
-  for (const [name, flag] of [
-    ["npm_config_json", "--json"],
-    ["npm_config_keep", "--keep"],
-    ["npm_config_resume", "--resume"],
-    ["npm_config_replay_failed", "--replay-failed"],
-  ] as const) {
-    if (env[name] === "true") flags.push(flag);
-  }
-  // npm reads --no-synth as synth=false, which it passes on as an empty string.
-  if (env.npm_config_synth === "") flags.push("--no-synth");
-  return flags;
+  return CLI_FLAGS.filter((flag) => {
+    // npm reads --no-synth as synth=false, passed on as an empty string; any other flag as "true".
+    const negated = flag.startsWith("--no-");
+    return env[`npm_config_${flag.slice(negated ? 5 : 2).replace(/-/g, "_")}`] === (negated ? "" : "true");
+  });
 }
 
 if (require.main === module) {

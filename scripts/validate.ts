@@ -126,11 +126,9 @@ function main(): number {
   }
   const report = validateStacks(stacksDir);
   console.log(formatReport(report));
-  const requireTerraform = process.env.VALIDATE_REQUIRE_TERRAFORM === "true";
-  if (requireTerraform && report.outcomes.some((o) => o.status === "skipped")) {
-    console.error("VALIDATE_REQUIRE_TERRAFORM=true: a skipped stack fails here, as terraform validate must run");
-  }
-  return exitCodeFor(report, requireTerraform);
+  const exitCode = exitCodeFor(report, process.env.VALIDATE_REQUIRE_TERRAFORM === "true");
+  if (exitCode !== report.exitCode) console.error("VALIDATE_REQUIRE_TERRAFORM=true: a skipped stack fails here, as terraform validate must run");
+  return exitCode;
 }
 
 if (require.main === module) process.exitCode = main();

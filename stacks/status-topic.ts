@@ -37,8 +37,9 @@ export const ON_CALL_FILTER_POLICY = { $or: [{ Status: ["FAILED"] }, { AlarmName
 
 /**
  * One message per processed file and every alarm. Subscribers filter on the `Status` and `Format`
- * message attributes of file messages, or on the JSON bodies (see `ON_CALL_FILTER_POLICY`). The topic policy lets this account's CloudWatch alarms publish and refuses
- * publishing without TLS; the function publishes through its role.
+ * message attributes of file messages, or on the JSON bodies (see `ON_CALL_FILTER_POLICY`). The
+ * topic policy lets this account's CloudWatch alarms publish and refuses publishing without TLS;
+ * the function publishes through its role.
  */
 export class StatusTopic extends Construct {
   /** The topic. */

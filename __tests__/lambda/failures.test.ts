@@ -99,39 +99,27 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
-  it("keeps the output when the final write failed only on the way back: the item it reads says SUCCEEDED", async () => {
-    // Prepare: the update lands, but the answer is lost.
+  it.each([
+    // The update landed, but its answer was lost.
+    ["the write failed only on the way back: the item says SUCCEEDED", (item: Record<string, unknown>) => ({ ...item, Status: "SUCCEEDED" }), Object.assign(new Error("socket hang up"), { name: "TimeoutError" })],
+    ["a newer version took the key over: the item has another sequencer", (item: Record<string, unknown>) => ({ ...item, Sequencer: `${String(item.Sequencer)}FF` }), throttled()],
+  ])("keeps the output after a failed final write when %s", async (_case, stored, failure) => {
+    // Prepare: the final write fails, and the item read afterwards is not this attempt's PROCESSING one.
     const event = eventOf();
     tableKeepingPuts();
     dynamo.on(UpdateCommand).callsFake(() => {
       const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
-      dynamo.on(GetCommand).resolves({ Item: { ...processing, Status: "SUCCEEDED" } });
-      throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+      dynamo.on(GetCommand).resolves({ Item: stored(processing) });
+      throw failure;
     });
     s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
     s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
 
     // Act
-    await expect(handler(event, fakeContext())).rejects.toThrow("socket hang up");
+    await expect(handler(event, fakeContext())).rejects.toThrow(failure.message);
 
     // Assess
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
-  });
-
-  it("keeps the output when the item it reads belongs to another attempt (a newer version took the key over)", async () => {
-    const event = eventOf();
-    tableKeepingPuts();
-    dynamo.on(UpdateCommand).callsFake(() => {
-      const processing = dynamo.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
-      dynamo.on(GetCommand).resolves({ Item: { ...processing, Sequencer: `${String(processing.Sequencer)}FF` } });
-      throw throttled();
-    });
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
-    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
-
-    await expect(handler(event, fakeContext())).rejects.toThrow(ProvisionedThroughputExceededException);
-
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 

@@ -134,8 +134,7 @@ export class CsvRowReader {
     const input = this.rest;
     this.rest = "";
     const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
-    const trailing = input.trimEnd();
-    if (result.errors.some((error) => error.code === "MissingQuotes") && (trailing.includes("\n") || trailing.includes("\r"))) {
+    if (result.errors.some((error) => error.code === "MissingQuotes") && spansLines(input.trimEnd())) {
       this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
     }
     return result.data;

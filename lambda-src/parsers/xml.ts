@@ -2,6 +2,7 @@ import { SaxesParser } from "saxes";
 import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
 import { trimmed } from "../text";
+import { fieldName } from "../validation";
 import type { RawItem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
@@ -271,27 +272,34 @@ function setField(field: Field, text: string, order: OrderDraft, item: ItemDraft
   }
 }
 
-function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
+/** Why the order is refused whole, unread (a field too long or given as an attribute, too many items), if it is. */
+function refusalOf(order: OrderDraft): { readonly field: string; readonly message: string } | undefined {
   const { longField, attributeField } = order;
-  if (order.itemCount > LIMITS.maxItems || longField !== undefined || attributeField !== undefined) {
-    // Refused for its size, unread; its id still counts as seen.
+  if (longField !== undefined) {
+    return {
+      field: fieldName(longField.name, longField.item ?? -1),
+      message: `the <${longField.name}> on line ${longField.line} is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long`,
+    };
+  }
+  if (attributeField !== undefined) {
+    const { element, name, line, item } = attributeField;
+    return { field: fieldName(name, item ?? -1), message: `the <${element}> on line ${line} gives ${name} as an attribute; write it as an element, <${name}>...</${name}>` };
+  }
+  if (order.itemCount > LIMITS.maxItems) return { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` };
+  return undefined;
+}
+
+function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
+  const refusal = refusalOf(order);
+  if (refusal !== undefined) {
+    // Refused unread; its id still counts as seen.
     const position = { line: order.line };
     const orderId = order.orderId === undefined ? "" : trimmed(order.orderId);
     visitor.begin(position, order.orderId, order.customerId, order.orderDate, order.currency);
-    const itemField = (name: string, index: number | undefined): string => (index === undefined ? name : `items[${index}].${name}`);
-    const refusal =
-      longField !== undefined
-        ? { field: itemField(longField.name, longField.item), message: `the <${longField.name}> on line ${longField.line} is longer than ${LIMITS.maxXmlFieldChars} characters; no order field is that long` }
-        : attributeField !== undefined
-          ? {
-              field: itemField(attributeField.name, attributeField.item),
-              message: `the <${attributeField.element}> on line ${attributeField.line} gives ${attributeField.name} as an attribute; write it as an element, <${attributeField.name}>...</${attributeField.name}>`,
-            }
-          : { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` };
     visitor.end({ position, ...(orderId !== "" ? { orderId } : {}), ...refusal });
     return;
   }
-  // The draft is the order: it has a RawOrder's fields (and two the validator does not read).
+  // The draft is the order: it has a RawOrder's fields (and some the validator does not read).
   const raw: RawOrder = order;
   visitor.order(raw, { line: order.line });
 }
