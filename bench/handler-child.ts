@@ -30,7 +30,7 @@ async function bare(format: GeneratedFormat, file: string): Promise<number> {
   const text = () => createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
   let count = 0;
   if (format === "csv") {
-    const reader = new CsvRowReader("\n");
+    const reader = new CsvRowReader();
     for await (const chunk of text()) count += reader.rows(chunk as string).length;
     return count + reader.end().length; // rows, not orders: orders/s uses the file's order count
   }

@@ -132,6 +132,28 @@ describe("a CSV quoted field that runs on", () => {
   });
 });
 
+describe("CSV line ends", () => {
+  it("end rows at LF and CRLF alike, so a file joined from two systems loses no order", async () => {
+    // Told the file was CRLF, the parser once read A2's LF as part of its ignored last column,
+    // taking A3 into it: the file succeeded without A3.
+    const withNote = (id: string): string => `${row(id)},note ${id}`;
+    const text = `${HEADER},note\r\n${withNote("A1")}\r\n${withNote("A2")}\n${withNote("A3")}\r\n${withNote("A4")}\r\n`;
+    expect(await run("csv", text)).toEqual({ written: ["A1", "A2", "A3", "A4"], errors: [] });
+    expect(await run("csv", `${HEADER}\r\n${row("B1")}\n${row("B2")}\n${row("B3")}\n`)).toEqual({ written: ["B1", "B2", "B3"], errors: [] });
+  });
+
+  it("fail a file whose lines end with CR alone, saying so, instead of missing its columns", async () => {
+    const crOnly = `${HEADER}\r${row("A1")}\r${row("A2")}\r`;
+    await expect(run("csv", crOnly)).rejects.toThrow(
+      new MalformedFileError("CSV", "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends"),
+    );
+    const long = `${HEADER}\r${`${row("A1")}\r`.repeat(Math.ceil(LIMITS.maxCsvRowChars / 30))}`;
+    await expect(run("csv", long)).rejects.toThrow(
+      `the row on line 1 is longer than ${LIMITS.maxCsvRowChars} characters: its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends`,
+    );
+  });
+});
+
 describe("a file a spreadsheet or a hand saved the usual wrong way", () => {
   it("fails a CSV separated by semicolons or tabs, saying so and how to save it", async () => {
     for (const [separator, name] of [

@@ -198,13 +198,17 @@ describe("parseCsv line numbers", () => {
     }
   });
 
-  it("counts a lone LF in an unquoted field of a CRLF file as a line end", async () => {
-    const text = `${header}\r\n${row("A1")}\r\n${row("A2", "S\nT")}\r\n${row("A3")}\r\n`;
-    expect(await csvLines([text])).toEqual([
-      [2, [2]],
-      [3, [3]],
-      [5, [5]],
-    ]);
+  it("ends a row at every LF, so LF and CRLF lines may mix, whatever the chunking", async () => {
+    // A CRLF header on LF rows, then CRLF rows again: files joined from two systems.
+    const text = `${header}\r\n${row("A1")}\n${row("A2")}\n${row("A3")}\r\n${row("A4")}\r\n`;
+    for (const size of [1, 2, 3, 7, text.length]) {
+      expect(await csvLines(piecesOf(text, size))).toEqual([
+        [2, [2]],
+        [3, [3]],
+        [4, [4]],
+        [5, [5]],
+      ]);
+    }
   });
 });
 
@@ -217,28 +221,28 @@ describe("CsvRowReader", () => {
   ];
 
   it.each(texts)("reads the rows of a one-shot papaparse parse, whatever the chunking: %j", (text) => {
-    const newline = text.includes("\r\n") ? "\r\n" : "\n";
-    const expected = Papa.parse<string[]>(text, { delimiter: ",", newline, quoteChar: '"', escapeChar: '"' }).data;
+    const expected = Papa.parse<string[]>(text, { delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' }).data;
     // A one-shot parse ends a text that ends with a line end with an empty row; streaming does not.
     if (expected.length > 0 && expected[expected.length - 1].join() === "") expected.pop();
     for (let size = 1; size <= text.length; size++) {
-      const reader = new CsvRowReader(newline);
+      const reader = new CsvRowReader();
       const rows = piecesOf(text, size).flatMap((piece) => reader.rows(piece));
       expect([...rows, ...reader.end()]).toEqual(expected);
     }
   });
 
-  /** The long row `CsvRowReader` reports, as [row index in the file, quoted], for every chunking of `text`. */
-  function longRowsOf(text: string, newline: "\n" | "\r\n", limit: number): Set<string> {
+  /** The long row `CsvRowReader` reports, as "row <index in the file>" and what it looks like, for every chunking of `text`. */
+  function longRowsOf(text: string, limit: number): Set<string> {
     const outcomes = new Set<string>();
     for (let size = 1; size <= text.length; size++) {
-      const reader = new CsvRowReader(newline, limit);
+      const reader = new CsvRowReader(limit);
       let seen = 0;
       let outcome = "none";
       for (const piece of piecesOf(text, size)) {
         const rows = reader.rows(piece);
         if (reader.longRow !== undefined) {
-          outcome = `row ${seen + reader.longRow.index}${reader.longRow.quoted ? ", quoted" : ""}`;
+          const { index, quoted, crOnly } = reader.longRow;
+          outcome = `row ${seen + index}${quoted ? ", quoted" : ""}${crOnly ? ", CR line ends" : ""}`;
           break;
         }
         seen += rows.length;
@@ -249,13 +253,16 @@ describe("CsvRowReader", () => {
   }
 
   it.each([
-    ["a row of exactly the limit passes, with either line end", "a,b\r\n" + "x".repeat(20) + "\r\nc\r\n", "\r\n", "none"],
-    ["the first row over the limit is reported, not a later one", "a,b\n" + "x".repeat(20) + "\n" + "y".repeat(21) + "\n" + "z".repeat(30) + "\n", "\n", "row 2"],
-    ["a long quoted field counts its quotes", 'a,b\n"' + "q".repeat(18) + '",1\nz\n', "\n", "row 1, quoted"],
-    ["a quote that never closes swallows the rest", 'a\n"open\n' + "x\n".repeat(20), "\n", "row 1, quoted"],
-    ["LF rows in a CRLF file are one long row", "a,b\r\n" + "1,2\n".repeat(10), "\r\n", "row 1"],
-  ])("reports the same long row wherever the chunks are cut: %s", (_name, text, newline, outcome) => {
-    expect([...longRowsOf(text, newline as "\n" | "\r\n", 20)]).toEqual([outcome]);
+    ["a row of exactly the limit passes, its CRLF not counted", "a,b\r\n" + "x".repeat(20) + "\r\nc\r\n", "none"],
+    ["a row of exactly the limit passes, its LF not counted", "a,b\n" + "x".repeat(20) + "\nc\n", "none"],
+    ["one character more is too long, with either line end", "a,b\r\n" + "x".repeat(21) + "\nc\r\n", "row 1"],
+    ["the first row over the limit is reported, not a later one", "a,b\n" + "x".repeat(20) + "\n" + "y".repeat(21) + "\n" + "z".repeat(30) + "\n", "row 2"],
+    ["a long quoted field counts its quotes", 'a,b\n"' + "q".repeat(18) + '",1\nz\n', "row 1, quoted"],
+    ["a quote that never closes swallows the rest", 'a\n"open\n' + "x\n".repeat(20), "row 1, quoted"],
+    ["a quote that never closes swallows CRLF lines too", 'a\r\n"open\r\n' + "x\r\n".repeat(20), "row 1, quoted"],
+    ["lines ended by CR alone are one long row", "a,b\r" + "1,2\r".repeat(10), "row 0, CR line ends"],
+  ])("reports the same long row wherever the chunks are cut: %s", (_name, text, outcome) => {
+    expect([...longRowsOf(text, 20)]).toEqual([outcome]);
   });
 });
 
@@ -322,7 +329,7 @@ describe("parseCsv row limit", () => {
   it("decides by the row's length alone, wherever the body's chunks are cut", async () => {
     const long = `${header}\n${rowWithNote("A", LIMITS.maxCsvRowChars)}\n${rowWithNote("B", 5)}\n`;
     const fits = `${header}\n${rowWithNote("A", LIMITS.maxCsvRowChars - 40)}\n${rowWithNote("B", 5)}\n`;
-    const reason = `The CSV is malformed: the row on line 2 is longer than ${LIMITS.maxCsvRowChars} characters; end every line with LF, as the first line ends (other line ends make the rest of the file one row), or shorten its longest field.`;
+    const reason = `The CSV is malformed: the row on line 2 is longer than ${LIMITS.maxCsvRowChars} characters; end every line with LF or CRLF, or shorten its longest field.`;
     for (const pieceChars of [16_384, 65_536, 1 << 21]) {
       expect(await outcome(long, pieceChars)).toBe(reason);
       expect(await outcome(fits, pieceChars)).toBe("2 orders");

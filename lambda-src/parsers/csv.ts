@@ -14,8 +14,8 @@ type ColumnIndex = Readonly<Record<Column, number>>;
 /** The order-level columns, which the rows of one order must agree on, and their field names. */
 const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", currency: "currency" } as const;
 const ASCII_LETTERS = /^[A-Za-z]+$/;
-/** How much text is searched for the first line end before assuming LF. */
-const NEWLINE_PROBE_CHARS = 1 << 16;
+/** Why a file whose lines end with CR alone fails: to the parser it is one row. */
+const CR_ONLY = "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends";
 
 /** Separators spreadsheets use instead of commas (a semicolon in many locales), by name. */
 const FOREIGN_SEPARATORS = [
@@ -33,6 +33,7 @@ function columnIndex(header: readonly string[]): ColumnIndex {
     }
   }
   const names = header.map((name) => name.trim().toLowerCase());
+  if (names.some((name) => name.includes("\r"))) throw new MalformedFileError("CSV", CR_ONLY);
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);
   return Object.fromEntries(CSV_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
@@ -43,7 +44,7 @@ function optionalTrimmed(text: string | undefined): string | undefined {
 }
 
 function spansLines(field: string): boolean {
-  return field.includes("\n") || field.includes("\r");
+  return field.includes("\n");
 }
 
 function newlinesIn(row: readonly string[]): number {
@@ -65,6 +66,11 @@ function newlinesIn(row: readonly string[]): number {
  * This replaces papaparse's Node stream mode, which pauses whenever its output buffer is full and
  * re-splits the rest of its chunk on every resume: with a body that is always ready (S3 in the
  * same region) that happened after every row, about 3 MiB/s instead of 25.
+ *
+ * Every LF ends a row (outside quotes), so LF and CRLF lines may mix, as in files joined from two
+ * systems: a CRLF row's last field keeps its CR, which trimming removes like any space, and
+ * papaparse allows it after a closing quote. (Told that lines end with CRLF, papaparse would
+ * read a lone LF as part of a field and silently join two rows.)
  */
 export class CsvRowReader {
   /**
@@ -92,12 +98,9 @@ export class CsvRowReader {
   /** Characters before `rest`: papaparse's cursor counts from the start of the text. */
   private consumed = 0;
 
-  /** @param maxRowChars longest row accepted, in characters; @default LIMITS.maxCsvRowChars */
-  constructor(
-    private readonly newline: "\n" | "\r\n",
-    private readonly maxRowChars: number = LIMITS.maxCsvRowChars,
-  ) {
-    this.config = { delimiter: ",", newline, quoteChar: '"', escapeChar: '"' };
+  /** @param maxRowChars longest row accepted, in characters, line end excluded; @default LIMITS.maxCsvRowChars */
+  constructor(private readonly maxRowChars: number = LIMITS.maxCsvRowChars) {
+    this.config = { delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' };
     this.parser = new Papa.Parser(this.config);
   }
 
@@ -122,9 +125,9 @@ export class CsvRowReader {
     }
     // Only text longer than the limit can hold a row longer than it: rarely measured.
     if (cursor - before > this.maxRowChars) this.longRow = this.firstLongRow(input.slice(0, cursor - before));
-    // In a CRLF file, a CR that ends the held text may be the start of the row's line end.
-    const held = this.newline === "\r\n" && this.rest.endsWith("\r") ? this.rest.length - 1 : this.rest.length;
-    if (this.longRow === undefined && held > this.maxRowChars) this.longRow = { index: result.data.length, quoted: this.quoted(this.rest) };
+    // A CR that ends the held text may be the start of the row's CRLF.
+    const held = this.rest.endsWith("\r") ? this.rest.length - 1 : this.rest.length;
+    if (this.longRow === undefined && held > this.maxRowChars) this.longRow = this.describe(result.data.length, this.rest);
     return result.data;
   }
 
@@ -140,10 +143,16 @@ export class CsvRowReader {
     return result.data;
   }
 
-  /** Whether a long row looks like an unclosed quote: a quote within the limit's reach, wherever chunks were cut. */
-  private quoted(row: string): boolean {
-    const at = row.indexOf('"');
-    return at >= 0 && at <= this.maxRowChars;
+  /**
+   * A long row at `index`, with what it looks like, judged by its first characters up to the
+   * limit, so wherever chunks were cut: a quote there most likely never closes; a CR there
+   * without an LF after it most likely ends lines of a file whose lines all end with CR alone.
+   */
+  private describe(index: number, row: string): LongRow {
+    const quote = row.indexOf('"');
+    // A CR at the very end of held text may yet be followed by its LF.
+    const cr = row.search(/\r(?!\n)/);
+    return { index, quoted: quote >= 0 && quote <= this.maxRowChars, crOnly: cr >= 0 && cr < Math.min(this.maxRowChars, row.length - 1) };
   }
 
   /** The first row of `text` (which ends with a line end) longer than the limit, line end excluded. */
@@ -154,9 +163,10 @@ export class CsvRowReader {
     const parser = new Papa.Parser({
       ...this.config,
       step: (result: Papa.ParseStepResult<string[]>) => {
-        const end = result.meta.cursor - this.newline.length;
+        const lf = result.meta.cursor - 1;
+        const end = text[lf - 1] === "\r" ? lf - 1 : lf;
         if (end - start > this.maxRowChars) {
-          found = { index, quoted: this.quoted(text.slice(start, end)) };
+          found = this.describe(index, text.slice(start, end));
           parser.abort();
         }
         index++;
@@ -174,46 +184,16 @@ export interface LongRow {
   readonly index: number;
   /** Its first characters, up to the limit, hold a quote: most likely a quoted field that never closes. */
   readonly quoted: boolean;
+  /** Its first characters, up to the limit, hold a CR without an LF after it: most likely lines ended by CR alone. */
+  readonly crOnly: boolean;
 }
 
 /** The reason a file with a row longer than the limit fails; `line` is the line the row starts on. */
-function longRowReason(row: LongRow, line: number, newline: "\n" | "\r\n"): string {
+function longRowReason(row: LongRow, line: number): string {
   const too = `the row on line ${line} is longer than ${LIMITS.maxCsvRowChars} characters`;
+  if (row.crOnly) return `${too}: ${CR_ONLY}`;
   if (row.quoted) return `${too}; close its quoted fields (one that never closes makes the rest of the file one row), or shorten its longest field`;
-  const ending = newline === "\n" ? "LF" : "CRLF";
-  return `${too}; end every line with ${ending}, as the first line ends (other line ends make the rest of the file one row), or shorten its longest field`;
-}
-
-/**
- * Reads ahead to the first line end to tell LF from CRLF files: papaparse's parser must be told,
- * and the first chunk may hold no line end at all.
- */
-async function lineEnding(text: AsyncIterable<string>): Promise<{ readonly newline: "\n" | "\r\n"; readonly text: AsyncIterable<string> }> {
-  const iterator = text[Symbol.asyncIterator]();
-  const head: string[] = [];
-  let probed = 0;
-  let newline: "\n" | "\r\n" = "\n";
-  while (probed < NEWLINE_PROBE_CHARS) {
-    const next = await iterator.next();
-    if (next.done) break;
-    const before = (head[head.length - 1] ?? "").slice(-1) + next.value;
-    head.push(next.value);
-    probed += next.value.length;
-    const at = before.indexOf("\n");
-    if (at >= 0) {
-      newline = at > 0 && before[at - 1] === "\r" ? "\r\n" : "\n";
-      break;
-    }
-  }
-  async function* replay(): AsyncGenerator<string> {
-    try {
-      yield* head;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
-      await iterator.return?.();
-    }
-  }
-  return { newline, text: replay() };
+  return `${too}; end every line with LF or CRLF, or shorten its longest field`;
 }
 
 /**
@@ -223,10 +203,9 @@ async function lineEnding(text: AsyncIterable<string>): Promise<{ readonly newli
  * field by field as its rows arrive (`begin`, `item`, `end`): no object is built per row.
  */
 export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
-  const { newline, text: chunks } = await lineEnding(text);
-  const reader = new CsvRowReader(newline);
-  const grouper = new RowGrouper(visitor, newline !== "\n");
-  for await (const chunk of chunks) {
+  const reader = new CsvRowReader();
+  const grouper = new RowGrouper(visitor);
+  for await (const chunk of text) {
     if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
     const rows = reader.rows(chunk);
     const runaway = reader.runawayRow;
@@ -241,7 +220,7 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     const long = reader.longRow;
     if (long !== undefined) {
       grouper.rows(rows.slice(0, long.index)); // to count the lines before it
-      throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine, newline));
+      throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine));
     }
     grouper.rows(rows);
     await visitor.drain();
@@ -277,10 +256,10 @@ function sameNormalized(column: keyof typeof FIELD_NAMES, a: string | undefined,
  */
 class RowGrouper {
   /**
-   * Whether papaparse may have been given a quote. Before that, with LF rows, no field can hold a
-   * line end, so rows need no scan for them (with CRLF rows an unquoted field may hold a lone LF).
+   * Whether papaparse may have been given a quote. Before that no field can hold an LF (every LF
+   * ends a row), so rows need no scan for line ends.
    */
-  quoted: boolean;
+  quoted = false;
   /** Physical line of the next row. */
   nextLine = 1;
   private columns: ColumnIndex | undefined;
@@ -294,12 +273,7 @@ class RowGrouper {
   /** Why the order being read is refused as a whole, once known. */
   private refusal: OrderProblem | undefined;
 
-  constructor(
-    private readonly visitor: OrderVisitor,
-    quoted: boolean,
-  ) {
-    this.quoted = quoted;
-  }
+  constructor(private readonly visitor: OrderVisitor) {}
 
   rows(block: readonly string[][]): void {
     for (let r = 0; r < block.length; r++) {
