@@ -47,8 +47,8 @@ describe("resolveConfig", () => {
       ["memoryMiB", 10241, /^stages\.dev\.memoryMiB: 10241 is out of range; use a whole number from 128 to 10240 MiB$/],
       ["memoryMiB", 512.5, /^stages\.dev\.memoryMiB: 512\.5 is not a whole number; use a whole number from 128 to 10240 MiB$/],
       ["memoryMiB", "1024", /^stages\.dev\.memoryMiB: "1024" is not a whole number; use a whole number from 128 to 10240 MiB$/],
-      ["timeoutSeconds", 0, /^stages\.dev\.timeoutSeconds: 0 is out of range; use a whole number from 1 to 900 seconds$/],
-      ["timeoutSeconds", 901, /^stages\.dev\.timeoutSeconds: 901 is out of range; use a whole number from 1 to 900 seconds$/],
+      ["timeoutSeconds", 29, /^stages\.dev\.timeoutSeconds: 29 is out of range; use a whole number from 30 to 900 seconds \(the function keeps 10 s of it back to record FAILED before the timeout\)$/],
+      ["timeoutSeconds", 901, /^stages\.dev\.timeoutSeconds: 901 is out of range; use a whole number from 30 to 900 seconds/],
       ["maxRetryAttempts", 3, /^stages\.dev\.maxRetryAttempts: 3 is out of range; use a whole number from 0 to 2 retries$/],
       ["maxRetryAttempts", -1, /^stages\.dev\.maxRetryAttempts: -1 is out of range; use a whole number from 0 to 2 retries$/],
       ["maxEventAgeSeconds", 59, /^stages\.dev\.maxEventAgeSeconds: 59 is out of range; use a whole number from 60 to 21600 seconds$/],
@@ -76,7 +76,7 @@ describe("resolveConfig", () => {
     });
 
     it("accepts the edges of the memory and timeout ranges", () => {
-      expect(() => resolveConfig(fileWith({ memoryMiB: 128, timeoutSeconds: 1 }))).not.toThrow();
+      expect(() => resolveConfig(fileWith({ memoryMiB: 128, timeoutSeconds: 30 }))).not.toThrow();
       expect(() => resolveConfig(fileWith({ memoryMiB: 10240, timeoutSeconds: 900 }))).not.toThrow();
     });
 

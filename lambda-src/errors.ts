@@ -144,6 +144,29 @@ export class TimeBudgetExhaustedError extends Error {
   }
 }
 
+/**
+ * A record ran out of time that earlier records of its event had used: not the file's fault, so
+ * the event is retried (finished records are then skipped) instead of the file ending FAILED.
+ */
+export class TimeShareExhaustedError extends Error {
+  constructor(key: string, elapsedMs: number) {
+    super(`Processing of ${key} stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
+    this.name = "TimeShareExhaustedError";
+  }
+}
+
+/**
+ * S3 did not answer a request in time (the file's read never started, or an output upload hung
+ * after it was abandoned): a transient problem, so the event is retried. The item stays
+ * PROCESSING for the retry, which counts as the next attempt.
+ */
+export class RequestStalledError extends Error {
+  constructor(what: string, waitedMs: number, cause?: unknown) {
+    super(`${what} got no answer from S3 within ${(waitedMs / 1000).toFixed(1)} s; Lambda retries the event.`, cause === undefined ? undefined : { cause });
+    this.name = "RequestStalledError";
+  }
+}
+
 /** Several records failed transiently; each error is kept so the logs show all of them. */
 export class RecordsFailedError extends Error {
   public readonly errors: readonly unknown[];

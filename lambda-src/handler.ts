@@ -21,6 +21,7 @@ const RECORD_KEYS = ["s3Key", "bucket", "sequencer"];
  */
 export async function handler(event: S3Event, context: Context): Promise<void> {
   logger.addContext(context);
+  const invocationMs = context.getRemainingTimeInMillis();
   const errors: unknown[] = [];
   const deferred: string[] = [];
   try {
@@ -30,7 +31,7 @@ export async function handler(event: S3Event, context: Context): Promise<void> {
         continue;
       }
       try {
-        const outcome = await processRecord(record, { config, s3, sns, store, logger, metrics, remainingMs: () => context.getRemainingTimeInMillis() });
+        const outcome = await processRecord(record, { config, s3, sns, store, logger, metrics, remainingMs: () => context.getRemainingTimeInMillis(), invocationMs });
         logger.debug("Record done", { outcome });
       } catch (error) {
         logger.error("Record failed; the event will be retried", { s3Key: decodeEventKey(record.s3?.object?.key ?? ""), error: error as Error });

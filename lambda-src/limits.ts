@@ -38,8 +38,20 @@ export const LIMITS = {
   maxErrorsKept: 50,
   /** Outcomes kept in `History`. */
   maxHistory: 20,
-  /** Longest error message or failure reason kept, so 50 errors stay far below DynamoDB's 400 KB item limit. */
+  /** Longest error message kept, so 50 errors stay far below DynamoDB's 400 KB item limit. */
   maxMessageLength: 300,
+  /** Longest `FailureReason` kept; reasons name what they quote clipped, so the fix they ask for stays in. */
+  maxFailureReasonLength: 1000,
   /** Time kept back from the function's timeout to abort the upload, record FAILED and publish. */
   timeoutReserveMs: 10_000,
+  /**
+   * Longest wait for S3 to drop an abandoned upload's parts. A part upload that hangs longer is
+   * left to the bucket's lifecycle rule: the upload can no longer complete, so no output appears.
+   */
+  abandonWaitMs: 2_000,
+  /**
+   * Share of an invocation's time that earlier records of the event may have used before a
+   * record's timeout counts as the file's own (FAILED) rather than the event's (retried).
+   */
+  sharedTimeShare: 0.1,
 } as const;

@@ -9,10 +9,26 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
+/** The stored item is the one this attempt wrote: same version, same attempt, written at the same moment. */
+function isOwnWrite(stored: MetadataItem | undefined, written: { Sequencer: string; Attempts: number; Status: string; StartedAt?: string; CompletedAt?: string }): stored is MetadataItem {
+  return (
+    stored !== undefined &&
+    stored.Sequencer === written.Sequencer &&
+    stored.Attempts === written.Attempts &&
+    stored.Status === written.Status &&
+    (written.StartedAt === undefined || stored.StartedAt === written.StartedAt) &&
+    (written.CompletedAt === undefined || stored.CompletedAt === written.CompletedAt)
+  );
+}
+
 /**
  * Conditional reads and writes of metadata items. Every write is conditional on what the attempt
  * last saw (sequencer, attempt number, status), so two deliveries of one file, or an older event
  * that arrives late, can't overwrite each other's outcome.
+ *
+ * A write can land while its reply is lost; the SDK then sends it again, and the repeat fails its
+ * condition against the write itself. So a failed condition is read back: an item that holds this
+ * very write counts as written.
  */
 export class MetadataStore {
   constructor(
@@ -51,8 +67,8 @@ export class MetadataStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      return isOwnWrite(await this.get(item.FileName), item);
     }
   }
 
@@ -81,8 +97,9 @@ export class MetadataStore {
       );
       return result.Attributes as MetadataItem | undefined;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const stored = await this.get(started.FileName);
+      return isOwnWrite(stored, { Sequencer: started.Sequencer, Attempts: started.Attempts, Status: fields.Status, CompletedAt: fields.CompletedAt }) ? stored : undefined;
     }
   }
 }

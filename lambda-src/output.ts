@@ -2,6 +2,7 @@ import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
+import { LIMITS } from "./limits";
 import type { OrderSink } from "./pipeline";
 
 /** Destroys the output stream so lib-storage aborts the multipart upload instead of completing it. */
@@ -21,13 +22,23 @@ class OutputAbandonedError extends Error {
 export class OrderOutput implements OrderSink {
   private stream?: PassThrough;
   private uploading?: Promise<unknown>;
+  private failure?: Error;
+  private interruptReason?: Error;
+  /** Rejects with the reason given to `interrupt`, so `complete` stops waiting too. */
+  private readonly interrupted: Promise<never>;
+  private stop: (reason: Error) => void = () => undefined;
 
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
     /** Key of the output object. */
     readonly key: string,
-  ) {}
+  ) {
+    this.interrupted = new Promise<never>((_resolve, reject) => {
+      this.stop = reject;
+    });
+    this.interrupted.catch(() => undefined);
+  }
 
   /** Appends NDJSON bytes. */
   async write(ndjson: Uint8Array): Promise<void> {
@@ -39,19 +50,43 @@ export class OrderOutput implements OrderSink {
   async complete(): Promise<void> {
     const stream = this.open();
     stream.end();
-    await this.uploading;
+    // Once the stream has ended, only the upload's last request is left; an interrupt ends the wait for it.
+    await Promise.race([this.uploading, this.interrupted]);
   }
 
-  /** Aborts the upload (if any was started) and waits until S3 has dropped its parts. */
-  async abandon(): Promise<void> {
-    if (this.stream === undefined) return;
+  /** The error the upload failed with on its own (S3 answering 503, say), not through `abandon` or `interrupt`; known once `abandon` returned. */
+  get uploadError(): Error | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Aborts the upload (if any was started) and waits until S3 has dropped its parts, at most
+   * `LIMITS.abandonWaitMs`: `false` when a part upload was still hanging then. The upload can
+   * no longer complete either way, so no output appears.
+   */
+  async abandon(): Promise<boolean> {
+    if (this.stream === undefined) return true;
     if (!this.stream.destroyed) this.stream.destroy(new OutputAbandonedError(this.key));
-    await this.uploading?.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), LIMITS.abandonWaitMs);
+    });
+    const settled = this.uploading!.then(
+      () => true,
+      () => true,
+    );
+    try {
+      return await Promise.race([settled, waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  /** Makes a pending or future `write` fail with `reason` (used by the timeout guard). */
+  /** Makes a pending or future `write` or `complete` fail with `reason` (used by the timeout guard). */
   interrupt(reason: Error): void {
+    this.interruptReason = reason;
     this.stream?.destroy(reason);
+    this.stop(reason);
   }
 
   private open(): PassThrough {
@@ -63,8 +98,12 @@ export class OrderOutput implements OrderSink {
       queueSize: 2,
     });
     this.uploading = upload.done().catch((error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      // Not our own abandon or interrupt: the upload failed on its own. (lib-storage has then
+      // already destroyed the stream with a bare AbortError, which is all the writer saw.)
+      if (!(failure instanceof OutputAbandonedError) && failure !== this.interruptReason) this.failure = failure;
       // A failed upload must also fail the writer waiting for 'drain'.
-      if (!stream.destroyed) stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      if (!stream.destroyed) stream.destroy(failure);
       throw error;
     });
     // Observed by complete() or abandon(); this handler only keeps an early failure from being unhandled.
@@ -74,7 +113,10 @@ export class OrderOutput implements OrderSink {
   }
 }
 
-/** Deletes the output object of a file (idempotent: S3 accepts deleting a missing key). */
+/**
+ * Deletes the output object of a file (idempotent: S3 accepts deleting a missing key). A small
+ * request, which may run in the timeout guard's reserve: 2 s per attempt, not the S3 client's 30.
+ */
 export async function deleteOutput(client: S3Client, bucket: string, key: string): Promise<void> {
-  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { requestTimeout: 2_000 });
 }

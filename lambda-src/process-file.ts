@@ -7,7 +7,17 @@ import { Readable } from "node:stream";
 import type { ProcessorConfig } from "./config";
 import { decideDelivery } from "./delivery";
 import { METRIC } from "./env";
-import { FileRejectedError, FileTooLargeError, ForeignBucketError, ObjectGoneError, ProcessingTimeoutError, UnexpectedKeyError, UnsupportedFormatError } from "./errors";
+import {
+  FileRejectedError,
+  FileTooLargeError,
+  ForeignBucketError,
+  ObjectGoneError,
+  ProcessingTimeoutError,
+  RequestStalledError,
+  TimeShareExhaustedError,
+  UnexpectedKeyError,
+  UnsupportedFormatError,
+} from "./errors";
 import { formatOfKey, isUnderPrefix, outputKeyFor } from "./keys";
 import { LIMITS } from "./limits";
 import { appendHistory, errorEntries, type FinalFields, type MetadataItem, processingItem } from "./metadata-item";
@@ -17,7 +27,7 @@ import { processOrders } from "./pipeline";
 import { objectEvent, type ObjectEvent } from "./s3-record";
 import { statusMessage } from "./status-message";
 import { OrderTally } from "./tally";
-import type { ReadProgress } from "./text";
+import { clip, type ReadProgress } from "./text";
 import { FILE_STATUS, FORMAT, type FinalStatus, type Format } from "./types";
 
 /** The collaborators of `processRecord`; the handler passes the container's singletons. */
@@ -30,10 +40,12 @@ export interface ProcessorDeps {
   readonly metrics: Metrics;
   /** Milliseconds left before Lambda's timeout (`context.getRemainingTimeInMillis`). */
   readonly remainingMs: () => number;
+  /** Milliseconds the invocation had left when it began: what earlier records of the event took is the difference. */
+  readonly invocationMs: number;
 }
 
 /** How a record ended, for the handler's log. */
-export type RecordOutcome = FinalStatus | "IGNORED_OLDER" | "REPUBLISHED" | "SUPERSEDED";
+export type RecordOutcome = FinalStatus | "IGNORED_FOLDER" | "IGNORED_OLDER" | "REPUBLISHED" | "SUPERSEDED";
 
 const STATUS_METRIC: Readonly<Record<FinalStatus, string>> = {
   SUCCEEDED: METRIC.filesSucceeded,
@@ -59,6 +71,11 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
   const event = objectEvent(record);
   if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
   logger.appendKeys({ s3Key: event.key, bucket: event.bucket, sequencer: event.sequencer });
+  if (isFolderMarker(event)) {
+    // The S3 console's "Create folder" writes an empty object named like the folder: not a file.
+    logger.info("Ignoring a folder marker");
+    return "IGNORED_FOLDER";
+  }
 
   for (let round = 0; round < START_ATTEMPTS; round++) {
     const recorded = await deps.store.get(event.key);
@@ -92,25 +109,38 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   const progress: ReadProgress = { bytes: 0 };
   const output = new OrderOutput(deps.s3, config.bucketName, outputKey);
   let failure: FileRejectedError | undefined;
-  let timedOut: ProcessingTimeoutError | undefined;
+  let timedOut: Error | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const remainingMs = deps.remainingMs();
+  // Earlier records of the event used part of the invocation: running out of time is then not the file's fault.
+  const sharedTime = deps.invocationMs - remainingMs > deps.invocationMs * LIMITS.sharedTimeShare;
   try {
     if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
     if (format === FORMAT.unknown) throw new UnsupportedFormatError(event.key);
     if (event.sizeBytes > config.maxFileBytes) throw new FileTooLargeError(event.sizeBytes, config.maxFileBytes);
-    const budgetMs = deps.remainingMs() - LIMITS.timeoutReserveMs;
-    const body = await getBody(deps.s3, config.bucketName, event);
+    const budgetMs = remainingMs - LIMITS.timeoutReserveMs;
+    const reading = new AbortController();
+    let body: Readable | undefined;
     timer = setTimeout(() => {
-      // Stops reads and writes alike, wherever the pipeline is waiting.
-      timedOut = new ProcessingTimeoutError(Date.now() - startedMs);
-      body.destroy(timedOut);
+      // Stops the read, its request included, and the writes, wherever the pipeline is waiting.
+      // A file that never started to arrive is S3's problem, not the file's.
+      const elapsedMs = Date.now() - startedMs;
+      timedOut = body === undefined ? new RequestStalledError("Reading the file", elapsedMs) : new ProcessingTimeoutError(elapsedMs);
+      reading.abort(timedOut);
+      body?.destroy(timedOut);
       output.interrupt(timedOut);
     }, Math.max(0, budgetMs));
+    body = await getBody(deps.s3, config.bucketName, event, reading.signal);
     await processOrders({ body, format, fileName: event.key, maxBytes: config.maxFileBytes, sink: output, tally, progress, deadline: startedMs + budgetMs });
     await output.complete();
   } catch (error) {
-    await output.abandon();
-    const cause = timedOut ?? error;
+    const settled = await output.abandon();
+    // The upload's own failure (S3 answering 503, say) is the cause, not the write it broke.
+    let cause = timedOut ?? output.uploadError ?? error;
+    // Time that earlier records of the event took is the event's problem: retried, not FAILED.
+    if (cause instanceof ProcessingTimeoutError && sharedTime) cause = new TimeShareExhaustedError(event.key, Date.now() - startedMs);
+    // An upload request still hanging could yet land: retry rather than record an outcome it may contradict.
+    if (!settled) throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
     if (!(cause instanceof FileRejectedError)) throw cause;
     failure = cause;
   } finally {
@@ -128,7 +158,7 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
     OrdersRejected: tally.rejected,
     Errors: errorEntries(tally.errors),
     ErrorsTruncated: tally.errorsTruncated,
-    ...(failure !== undefined ? { FailureReason: failure.message } : { OutputKey: outputKey }),
+    ...(failure !== undefined ? { FailureReason: clip(failure.message, LIMITS.maxFailureReasonLength) } : { OutputKey: outputKey }),
     History: appendHistory(started.History ?? [], {
       ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}),
       Sequencer: event.sequencer,
@@ -189,12 +219,19 @@ async function settle(item: MetadataItem, deps: ProcessorDeps): Promise<void> {
   await deps.sns.send(new PublishCommand(statusMessage(item, deps.config.statusTopicArn)));
 }
 
-async function getBody(s3: S3Client, bucket: string, event: ObjectEvent): Promise<Readable> {
+/** An empty object whose key ends with "/", as the S3 console's "Create folder" makes. */
+function isFolderMarker(event: ObjectEvent): boolean {
+  return event.sizeBytes === 0 && event.key.endsWith("/");
+}
+
+async function getBody(s3: S3Client, bucket: string, event: ObjectEvent, abortSignal: AbortSignal): Promise<Readable> {
   try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: event.key, ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}) }));
+    const request = new GetObjectCommand({ Bucket: bucket, Key: event.key, ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}) });
+    const response = await s3.send(request, { abortSignal });
     if (!(response.Body instanceof Readable)) throw new Error(`GetObject returned no readable body for ${event.key}`);
     return response.Body;
   } catch (error) {
+    if (abortSignal.aborted) throw abortSignal.reason;
     if (isObjectGone(error)) throw new ObjectGoneError(event.key);
     throw error;
   }

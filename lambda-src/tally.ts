@@ -1,18 +1,15 @@
 import { LIMITS } from "./limits";
+import { clip } from "./text";
 import { FILE_STATUS, type FinalStatus, type OrderProblem } from "./types";
 
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 3)}...` : text;
-}
-
 /**
- * A problem as kept: its message clipped, and its order id too. The validator names only valid
- * ids (at most 64 characters), but an order the parser refuses whole names the id as the file
- * gave it, which may be as long as a row.
+ * A problem as kept: its message clipped, and its order id too, both well-formed (see `clip`). The
+ * validator names only valid ids (at most 64 characters), but an order the parser refuses whole
+ * names the id as the file gave it, which may be as long as a row.
  */
 function asKept(problem: OrderProblem): OrderProblem {
   const { orderId } = problem;
-  const clipped = orderId !== undefined && orderId.length > LIMITS.maxIdLength + 3 ? { orderId: clip(orderId, LIMITS.maxIdLength + 3) } : {};
+  const clipped = orderId !== undefined ? { orderId: clip(orderId, LIMITS.maxIdLength + 3) } : {};
   return { ...problem, ...clipped, message: clip(problem.message, LIMITS.maxMessageLength) };
 }
 

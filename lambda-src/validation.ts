@@ -2,7 +2,7 @@ import { isoOf, orderDateMillis } from "./dates";
 import { LIMITS } from "./limits";
 import { decimalTextOfNumber, formatMinorUnits, lineTotal, MAX_EXACT_NUMBER_DIGITS, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
-import { trimmed as trim } from "./text";
+import { clip, trimmed as trim } from "./text";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
 
 /** The outcome of validating one order: the normalized order, or every problem found in it. */
@@ -34,7 +34,7 @@ const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}"`;
+  if (typeof value === "string") return `"${clip(value, 43)}"`;
   if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
   return Array.isArray(value) ? "a list" : "an object";
 }

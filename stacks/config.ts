@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { LIMITS } from "../lambda-src/limits";
 
 /** Settings of one stage (`pipeline-<stage>`); see README "Configuration" for each default. */
 export interface StageConfig {
@@ -213,6 +214,10 @@ function applyOverrides(
   }
 }
 
+/** The handler stops itself this long before the timeout; a timeout of three times that leaves files most of it. */
+const RESERVE_SECONDS = LIMITS.timeoutReserveMs / 1000;
+const MIN_TIMEOUT_SECONDS = 3 * RESERVE_SECONDS;
+
 function checkInt(problems: string[], name: string, value: unknown, min: number, max: number, unit: string): void {
   if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return;
   const what = typeof value === "number" && Number.isInteger(value) ? "is out of range" : "is not a whole number";
@@ -249,7 +254,7 @@ export function validateStage(c: StageConfig): string[] {
     p.push(`logRetentionDays: ${JSON.stringify(c.logRetentionDays)} is not a value CloudWatch accepts; use one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
   checkInt(p, "memoryMiB", c.memoryMiB, 128, 10240, "MiB");
-  checkInt(p, "timeoutSeconds", c.timeoutSeconds, 1, 900, "seconds");
+  checkInt(p, "timeoutSeconds", c.timeoutSeconds, MIN_TIMEOUT_SECONDS, 900, `seconds (the function keeps ${RESERVE_SECONDS} s of it back to record FAILED before the timeout)`);
   if (c.reservedConcurrency !== null) checkInt(p, "reservedConcurrency", c.reservedConcurrency, 1, 1000, "concurrent executions, or null (none in the environment) to leave it unreserved");
   checkInt(p, "maxRetryAttempts", c.maxRetryAttempts, 0, 2, "retries");
   checkInt(p, "maxEventAgeSeconds", c.maxEventAgeSeconds, 60, 21600, "seconds");

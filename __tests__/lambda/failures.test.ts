@@ -1,5 +1,14 @@
 import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -7,7 +16,7 @@ import { Readable } from "node:stream";
 import { LIMITS } from "../../lambda-src/limits";
 import { s3Event, SequencerClock } from "../../local/s3-event";
 import { type CapturedOutput, captureStdout, fakeContext, functionEnv, type Handler, TEST_BUCKET } from "../helpers/lambda-env";
-import { csvText, testOrder } from "../helpers/lambda-orders";
+import { csvText, generatedOrder, testOrder } from "../helpers/lambda-orders";
 
 // Failures a real local server can't produce on demand (throttling, 5xx, a slow body, a failing
 // publish), injected into the source modules' SDK clients with aws-sdk-client-mock.
@@ -185,6 +194,53 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.MessageAttributes?.Status.StringValue).toBe("FAILED");
+  });
+
+  it("throws the upload's own error when S3 refuses an output part, not the write it broke", async () => {
+    // Prepare: enough orders for a multipart output (over 5 MiB), whose parts S3 refuses.
+    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    s3.on(UploadPartCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+
+    // Act
+    const act = handler(eventOf("incoming/big.csv"), fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow("Please reduce your request rate.");
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it("leaves a record that ran out of time earlier records used to the retry, instead of failing its file", async () => {
+    // Prepare: the first record takes most of the invocation; the second gets 150 ms and a body that stalls.
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.from(CSV));
+    tableKeepingPuts();
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/first.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand, { Key: "incoming/first.csv" }).callsFake(() => bodyOf(CSV));
+    s3.on(GetObjectCommand, { Key: "incoming/second.csv" }).resolves({ Body: stalled as never });
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).resolves({});
+    let deadline = Date.now() + 300_000;
+    const first = eventOf("incoming/first.csv");
+    const second = eventOf("incoming/second.csv");
+    s3.on(PutObjectCommand).callsFake(() => {
+      deadline = Date.now() + LIMITS.timeoutReserveMs + 150; // the first record's output is in: most of the time is gone
+      return { ETag: '"out"' };
+    });
+
+    // Act
+    const act = handler({ Records: [...first.Records, ...second.Records] }, fakeContext(() => deadline - Date.now()));
+
+    // Assess
+    await expect(act).rejects.toThrow(/^Processing of incoming\/second\.csv stopped after 0 s because earlier records of the event had used the invocation's time; Lambda retries the event/);
+    expect(stalled.destroyed).toBe(true);
+    const finals = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.FileName);
+    expect(finals).toEqual(["incoming/first.csv"]);
   });
 
   it("throws without touching anything when too little time is left to start a record", async () => {

@@ -238,6 +238,43 @@ describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
     expect(await env.exists("processed/versions/orders.csv.ndjson")).toBe(false);
   });
 
+  it("ignores the empty folder markers the S3 console's Create folder makes: no item, no status message", async () => {
+    // Act
+    const { item } = await run("incoming/", "");
+    const nested = await run("incoming/2025-07/", "");
+
+    // Assess
+    expect(item).toBeUndefined();
+    expect(nested.item).toBeUndefined();
+    expect(messageFor("incoming/")).toHaveLength(0);
+    expect(output.json().some((line) => line.message === "Ignoring a folder marker" && line.s3Key === "incoming/2025-07/")).toBe(true);
+  });
+
+  it("keeps a failure reason short however long the name it quotes, and the item writable", async () => {
+    // Prepare: a root element name of 300,000 characters, which the reason names.
+    const name = "A".repeat(300_000);
+
+    // Act
+    const { item } = await run("incoming/long-root.xml", `<${name}><order/></${name}>`);
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", FailureReason: `The XML is malformed: the root element is <${"A".repeat(61)}...>; use <orders>.` });
+  });
+
+  it("stores and publishes only well-formed text, even when the file holds half of a character", async () => {
+    // Prepare: JSON may escape a lone surrogate, which UTF-8 (DynamoDB, SNS) cannot carry; and a file may start with an emoji.
+    const text = '[{"orderId":"X\\ud800","customerId":"C1","orderDate":"2025-07-10","currency":"USD","items":[{"sku":"S1","quantity":0,"unitPrice":"1.00"}]}]';
+
+    // Act
+    const json = await run("incoming/surrogates.json", text);
+    const emoji = await run("incoming/emoji.json", "\u{1F600} orders");
+
+    // Assess
+    expect(json.item?.Errors).toEqual([expect.objectContaining({ OrderId: "X\ufffd", Field: "items[0].quantity" })]);
+    expect(emoji.item?.FailureReason).toBe('The JSON is malformed: it starts with "\u{1F600}"; give an array of orders or an object with an "orders" array.');
+    expect(messageFor("incoming/emoji.json")[0].message).toContain('starts with \\"\u{1F600}\\"');
+  });
+
   it("refuses an event from another bucket by throwing, so it lands in the on-failure destination", async () => {
     // Prepare
     const object = await env.upload("incoming/foreign.csv", csvText(ORDERS));

@@ -131,8 +131,9 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
   let written = 0;
   for await (const chunk of text) {
     if (parser === undefined) {
-      const first = chunk.trimStart()[0];
-      if (first === undefined) continue;
+      const start = chunk.trimStart().codePointAt(0);
+      if (start === undefined) continue;
+      const first = String.fromCodePoint(start);
       if (first !== "[" && first !== "{") throw new MalformedFileError("JSON", `it starts with "${first}"; give an array of orders or an object with an "orders" array`);
       parser = new JSONParser({ paths: first === "[" ? ["$.*"] : ["$.orders.*"], keepStack: false });
       parser.onValue = ({ value, key }) => {

@@ -1,7 +1,7 @@
 import { SaxesParser } from "saxes";
 import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
-import { trimmed } from "../text";
+import { clip, trimmed } from "../text";
 import { fieldName } from "../validation";
 import type { RawItem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
@@ -146,7 +146,7 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     if (++depth > LIMITS.maxNesting) throw new MalformedFileError("XML", `elements nest more than ${LIMITS.maxNesting} levels deep on line ${parser.line}; orders need 5`);
     const name = tag.name;
     if (depth === 1) {
-      if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${name}>; use <orders>`);
+      if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${clip(name, LIMITS.maxIdLength)}>; use <orders>`);
     } else if (depth === 2) {
       if (name === "order") {
         order = { line: tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
@@ -242,7 +242,8 @@ function write(parser: SaxesParser, chunk: string | undefined): void {
   } catch (error) {
     if (error instanceof MalformedFileError || error instanceof RefusedXmlError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new MalformedFileError("XML", `${detail.replace(/\.$/, "")}; fix the markup at that line`);
+    // saxes names the tag or entity it stumbled on, which may be as long as the file allows.
+    throw new MalformedFileError("XML", `${clip(detail.replace(/\.$/, ""), LIMITS.maxMessageLength)}; fix the markup at that line`);
   }
 }
 

@@ -1,0 +1,117 @@
+import { LIMITS } from "../../lambda-src/limits";
+import { type FaultyProxy, startFaultyProxy } from "../helpers/faulty-proxy";
+import { type CapturedOutput, captureStdout, eventFor, fakeContext, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv } from "../helpers/lambda-env";
+import { csvText, testOrder } from "../helpers/lambda-orders";
+
+// Faults a network makes, made for real: the bundled handler talks to local S3 and DynamoDB
+// through proxies that can leave a request unanswered or lose a reply after the service acted.
+describe("the bundled handler when the network loses a reply or a request hangs", () => {
+  let env: PipelineEnv;
+  let handler: Handler;
+  let cleanup: () => void;
+  let s3: FaultyProxy;
+  let dynamo: FaultyProxy;
+  let output: CapturedOutput;
+
+  const messagesFor = (key: string) => env.sns.messages.filter((m) => (JSON.parse(m.message) as { FileName: string }).FileName === key);
+  /** The first request matching `matches` meets `fault`; the rest pass. */
+  const once = (fault: "hang" | "lose-reply", matches: (r: { method: string; path: string; operation: string }) => boolean) => {
+    let done = false;
+    return (r: { method: string; path: string; operation: string }) => (!done && matches(r) ? ((done = true), fault) : "pass");
+  };
+  /** A context whose time runs out `budgetMs` after the timeout guard's reserve. */
+  const contextWithBudget = (budgetMs: number) => {
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + budgetMs;
+    return { context: fakeContext(() => deadline - Date.now()), deadline };
+  };
+
+  beforeAll(async () => {
+    env = await startPipelineEnv();
+    s3 = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_S3!);
+    dynamo = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    ({ handler, cleanup } = loadBundledHandler());
+  });
+  beforeEach(() => {
+    s3.rule = () => "pass";
+    dynamo.rule = () => "pass";
+    s3.log.length = 0;
+    dynamo.log.length = 0;
+    output = captureStdout();
+  });
+  afterEach(() => output.restore());
+  afterAll(async () => {
+    await s3.stop();
+    await dynamo.stop();
+    await env.stop();
+    cleanup();
+  });
+
+  it("counts a final write whose reply was lost as its own: the status is published and counted once", async () => {
+    // Prepare: the SDK sends the lost write again, and the repeat fails its condition against the write itself.
+    const key = "incoming/lost-final-reply.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "L1" })]));
+    dynamo.rule = once("lose-reply", (r) => r.operation === "UpdateItem");
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(dynamo.log.filter((line) => line.endsWith("UpdateItem"))).toEqual(["lose-reply POST UpdateItem", "pass POST UpdateItem"]);
+    expect(await env.item(key)).toMatchObject({ Status: "SUCCEEDED", Attempts: 1, OrdersValid: 1 });
+    expect(messagesFor(key).map((m) => m.attributes.Status)).toEqual(["SUCCEEDED"]);
+    expect(output.json().find((r) => "_aws" in r)).toMatchObject({ FilesSucceeded: 1 });
+  });
+
+  it("counts a PROCESSING write whose reply was lost as its own: the file is processed as attempt 1", async () => {
+    // Prepare
+    const key = "incoming/lost-start-reply.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "S1" })]));
+    dynamo.rule = once("lose-reply", (r) => r.operation === "PutItem");
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(dynamo.log.filter((line) => line.endsWith("PutItem"))).toEqual(["lose-reply POST PutItem", "pass POST PutItem"]);
+    expect(await env.item(key)).toMatchObject({ Status: "SUCCEEDED", Attempts: 1 });
+  });
+
+  it("cuts off a read that S3 never answers at the guard and leaves the file to Lambda's retry, within the reserve", async () => {
+    // Prepare
+    const key = "incoming/hanging-read.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "R1" })]));
+    s3.rule = once("hang", (r) => r.method === "GET" && r.path.includes("hanging-read.csv"));
+    const { context, deadline } = contextWithBudget(300);
+
+    // Act
+    const act = handler(eventFor(object), context);
+
+    // Assess: S3's silence is no fault of the file's, so the item stays PROCESSING for the retry.
+    await expect(act).rejects.toThrow(/^Reading the file got no answer from S3 within 0\.\d s; Lambda retries the event\.$/);
+    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
+
+    // The retry reads the file and finishes it as attempt 2.
+    await handler(eventFor(object), fakeContext());
+    expect(await env.item(key)).toMatchObject({ Status: "SUCCEEDED", Attempts: 2 });
+  });
+
+  it("stops waiting for an output upload that hangs and leaves the file to Lambda's retry, within the reserve", async () => {
+    // Prepare: the output PUT hangs; a request that may still land later must not contradict a recorded outcome.
+    const key = "incoming/hanging-output.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "W1" })]));
+    s3.rule = once("hang", (r) => r.method === "PUT" && r.path.includes("/processed/hanging-output.csv.ndjson"));
+    const { context, deadline } = contextWithBudget(300);
+
+    // Act
+    const act = handler(eventFor(object), context);
+
+    // Assess
+    await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
+    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
+    expect(messagesFor(key)).toHaveLength(0);
+  });
+});
