@@ -100,6 +100,8 @@ export class OrderValidator implements CheckedOrder {
   private lastCurrencyUpper = "";
   /** Problems of the order being checked; allocated only when it has one. */
   private problems: OrderProblem[] | undefined;
+  /** How many of `problems` are the order-level fields' (found by `begin`). */
+  private orderLevelProblems = 0;
   private position: SourcePosition = { line: 0 };
   private problemOrderId: string | undefined;
   private itemLine: number | undefined;
@@ -173,6 +175,12 @@ export class OrderValidator implements CheckedOrder {
     this.pendingCustomerId = this.text(customerId, "customerId", -1);
     this.pendingDate = this.date(orderDate);
     this.pendingCurrency = this.currencyOf(currency);
+    // Read through a method: the checks above add to `problems`, which TypeScript would take as still undefined.
+    this.orderLevelProblems = this.problemCount();
+  }
+
+  private problemCount(): number {
+    return this.problems?.length ?? 0;
   }
 
   /**
@@ -203,11 +211,15 @@ export class OrderValidator implements CheckedOrder {
    * Ends the order `begin` started: records its id (a later order with the same id is a
    * duplicate) and returns `undefined` when it is valid, else its problems. With `refusal`, the
    * parser refused the order as a whole (its rows disagree, it has too many items): its problems
-   * are that refusal and a duplicate id, whatever its fields hold, and its id still counts as seen.
+   * are its order-level fields' (but the refused field's), the refusal and a duplicate id, as
+   * when `check` finds too many items; its items go unreported, and its id still counts as seen.
    */
   finish(refusal?: OrderProblem): readonly OrderProblem[] | undefined {
     const orderId = this.pendingOrderId;
-    if (refusal !== undefined) this.problems = [refusal];
+    if (refusal !== undefined) {
+      const orderLevel = (this.problems ?? []).slice(0, this.orderLevelProblems).filter((problem) => problem.field !== refusal.field);
+      this.problems = [...orderLevel, refusal];
+    }
     if (orderId !== undefined && !this.seen.add(orderId)) {
       this.problem("orderId", -1, `orderId "${orderId}" already appeared earlier in the file; give every order its own orderId`);
     }

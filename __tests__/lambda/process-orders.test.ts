@@ -3,6 +3,7 @@ import { LIMITS } from "../../lambda-src/limits";
 import { processOrders } from "../../lambda-src/pipeline";
 import { OrderTally } from "../../lambda-src/tally";
 import type { SupportedFormat } from "../../lambda-src/types";
+import { csvText, jsonText, ndjsonText, testOrder, xmlText } from "../helpers/lambda-orders";
 import { chunksOf, piecesOf } from "../helpers/pieces";
 
 /** Runs the pure path over `text`: the output's order ids and the tally's errors, as "position field: message". */
@@ -40,6 +41,33 @@ describe("an order the parser refuses as a whole", () => {
       `4 items: the order has ${LIMITS.maxItems + 1} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
       `${afterTooMany + 1} orderId: ${duplicate("A1")}`,
       `${afterTooMany + 2} orderId: ${duplicate("A2")}`,
+    ]);
+  });
+
+  it("reports its order-level problems beside the refusal, alike in every format", async () => {
+    // Too many items and a bad currency: each format reports both, and no item problem.
+    const items = Array.from({ length: LIMITS.maxItems + 1 }, (_, i) => ({ sku: `S${i}`, quantity: i === 0 ? 0 : 1, unitPrice: "1.00" }));
+    const orders = [testOrder({ orderId: "A1", currency: "DOLLARS", items }), testOrder({ orderId: "B1" })];
+    const expected = [
+      'currency: currency "DOLLARS" is not a three-letter code; use an ISO 4217 code such as USD',
+      `items: the order has ${LIMITS.maxItems + 1} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
+    ];
+    for (const [format, text] of [
+      ["csv", csvText(orders)],
+      ["json", jsonText(orders)],
+      ["ndjson", ndjsonText(orders)],
+      ["xml", xmlText(orders)],
+    ] as const) {
+      const { written, errors } = await run(format, text);
+      expect({ format, written, errors: errors.map((error) => error.replace(/^\d+ /, "")) }).toEqual({ format, written: ["B1"], errors: expected });
+    }
+  });
+
+  it("reports the first row's problems beside its rows' disagreement, but not the refused field's", async () => {
+    const text = [HEADER, "A1,C1,2025-07-10,EURO,S1,1,1.00", "A1,C2,2025-07-10,EURO,S2,0,abc", row("B1")].join("\n");
+    expect((await run("csv", text)).errors).toEqual([
+      '2 currency: currency "EURO" is not a three-letter code; use an ISO 4217 code such as USD',
+      '2 customerId: customer_id "C2" on line 3 differs from "C1" on line 2; rows of one order must agree',
     ]);
   });
 
@@ -150,6 +178,21 @@ describe("CSV line ends", () => {
     const long = `${HEADER}\r${`${row("A1")}\r`.repeat(Math.ceil(LIMITS.maxCsvRowChars / 30))}`;
     await expect(run("csv", long)).rejects.toThrow(
       `the row on line 1 is longer than ${LIMITS.maxCsvRowChars} characters: its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends`,
+    );
+  });
+});
+
+describe("a name given twice", () => {
+  it("fails a CSV whose header names a column more than once, saying which columns", async () => {
+    await expect(run("csv", `${HEADER},note,unit_price\n${row("A1")},n,2.00\n`)).rejects.toThrow(
+      new MalformedFileError("CSV", "its header names unit_price more than once (columns 7 and 9), so which one holds the value is unclear; keep one"),
+    );
+  });
+
+  it("fails a JSON object with two orders arrays, which would number two orders 0", async () => {
+    const order = (id: string): string => JSON.stringify(testOrder({ orderId: id }));
+    await expect(run("json", `{"orders":[${order("D1")}],"batch":7,"orders":[${order("D2")}]}`)).rejects.toThrow(
+      new MalformedFileError("JSON", 'the object has "orders" twice; give one "orders" array with every order in it'),
     );
   });
 });

@@ -36,6 +36,12 @@ function columnIndex(header: readonly string[]): ColumnIndex {
   if (names.some((name) => name.includes("\r"))) throw new MalformedFileError("CSV", CR_ONLY);
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);
+  const twice = CSV_COLUMNS.find((column) => names.indexOf(column) !== names.lastIndexOf(column));
+  if (twice !== undefined) {
+    const columns = names.flatMap((name, index) => (name === twice ? [index + 1] : []));
+    const listed = `${columns.slice(0, -1).join(", ")} and ${columns[columns.length - 1]}`;
+    throw new MalformedFileError("CSV", `its header names ${twice} more than once (columns ${listed}), so which one holds the value is unclear; keep one`);
+  }
   return Object.fromEntries(CSV_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
 }
 

@@ -91,10 +91,12 @@ class OrdersArrayWatcher {
       if (token === TokenType.RIGHT_BRACKET) this.place = Place.After;
     } else if (this.root === "array") {
       if (depth === 0) this.openArray(offset);
-    } else if (depth === 1 && this.place === Place.Before) {
+    } else if (depth === 1) {
       if (this.afterColon) {
         this.afterColon = false;
         if (this.key === "orders") {
+          // The parser would read a second array too, numbering its orders from 0 again.
+          if (this.place === Place.After) throw new MalformedFileError("JSON", 'the object has "orders" twice; give one "orders" array with every order in it');
           if (token !== TokenType.LEFT_BRACKET) throw new MalformedFileError("JSON", '"orders" is not an array; make it an array of orders');
           this.openArray(offset);
         }
