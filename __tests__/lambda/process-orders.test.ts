@@ -182,6 +182,22 @@ describe("CSV line ends", () => {
   });
 });
 
+describe("a JSON syntax error", () => {
+  const order = (id: string): string => JSON.stringify(testOrder({ orderId: id }));
+  const many = Array.from({ length: 100 }, (_, i) => order(`M${i}`)).join(",\n");
+
+  it.each([
+    ["single quotes", "[{'orderId':'A1'}]", "at line 1, column 3 it has a single quote; JSON strings and names take double quotes"],
+    ["a trailing comma, far into the file", `[\n${many},\n]`, "at line 102, column 1 it has a comma right before a closing bracket or brace; JSON allows no trailing comma, so remove it"],
+    ["a comment", `[\n// the first\n${order("A1")}]`, "at line 2, column 1 it has a slash outside a string; JSON has no comments, so remove them"],
+    ["a name without quotes, after text with multi-byte characters", '[{"ü":"é", orderId: "A1"}]', 'at line 1, column 12 it has a bare word starting with "o"; JSON names and text take double quotes, and other values are numbers, true, false or null'],
+    ["a missing comma", `[${order("A1")} ${order("A2")}]`, `at line 1, column ${order("A1").length + 3} it has a value where a comma or a closing bracket or brace belongs; separate values with commas, and write numbers without leading zeros`],
+    ["a missing colon", '{"orders" []}', 'at line 1, column 11 it has no colon after a name; write "name": value'],
+  ])("says where and how to fix it: %s", async (_case, text, reason) => {
+    await expect(run("json", text)).rejects.toThrow(`The JSON is malformed: ${reason}.`);
+  });
+});
+
 describe("a name given twice", () => {
   it("fails a CSV whose header names a column more than once, saying which columns", async () => {
     await expect(run("csv", `${HEADER},note,unit_price\n${row("A1")},n,2.00\n`)).rejects.toThrow(

@@ -14,12 +14,74 @@ function visitElement(visitor: OrderVisitor, index: number, value: unknown): voi
   else visitor.reject({ position: { index }, message: `element ${index} is ${describeValue(value)}, not an order object; give an object with orderId, customerId, orderDate, currency and items` });
 }
 
-function malformed(error: unknown): MalformedFileError {
+/**
+ * The parser's error as a reason a partner can act on: where (line and column when the parser
+ * says, or knows the token), what was found, and what JSON wants instead. The parser's messages
+ * are matched as the locked version writes them; tests pin each.
+ */
+function malformed(error: unknown, where?: (offset: number) => string, lastToken?: number): MalformedFileError {
   if (error instanceof MalformedFileError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   if (/in the middle|mid-parsing/i.test(detail)) return new MalformedFileError("JSON", "it ends before the document is complete, as if truncated; upload the whole file");
   if (/in state ENDED/.test(detail)) return new MalformedFileError("JSON", "there is content after the end of the document; remove it");
-  return new MalformedFileError("JSON", detail.replace(/\s*Either not all the data.*$/s, "").replace(/\.$/, ""));
+  const character = /^Unexpected "([\s\S])" at chunk position "\d+" \(absolute position "(\d+)"\)/.exec(detail);
+  const token = /^Unexpected (\w+) \(.*\) in state (\w+)/s.exec(detail);
+  const offset = character !== null ? Number(character[2]) : lastToken;
+  const problem = character !== null ? unexpectedCharacter(character[1]) : token !== null ? unexpectedToken(token[1], token[2]) : undefined;
+  if (problem === undefined || offset === undefined || where === undefined) return new MalformedFileError("JSON", detail.replace(/\s*Either not all the data.*$/s, "").replace(/\.$/, ""));
+  return new MalformedFileError("JSON", `at ${where(offset)} it has ${problem}`);
+}
+
+/** A character the tokenizer could not start a token with (one byte of it, for a non-ASCII one). */
+function unexpectedCharacter(char: string): string {
+  if (char === "'") return "a single quote; JSON strings and names take double quotes";
+  if (char === "/") return "a slash outside a string; JSON has no comments, so remove them";
+  if (/[A-Za-z]/.test(char)) return `a bare word starting with "${char}"; JSON names and text take double quotes, and other values are numbers, true, false or null`;
+  const code = char.charCodeAt(0);
+  if (code >= 0x80) return "a character outside a string; put text in double quotes";
+  if (code < 0x20 || code === 0x7f) return `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}; remove it`;
+  return `an unexpected "${char}"; check the brackets, braces, commas and colons around it`;
+}
+
+/** A token in a place the grammar does not allow, by the parser's state (what it expected). */
+function unexpectedToken(type: string, state: string): string {
+  const closing = type === "RIGHT_BRACKET" || type === "RIGHT_BRACE";
+  if (closing && (state === "VALUE" || state === "KEY")) return "a comma right before a closing bracket or brace; JSON allows no trailing comma, so remove it";
+  if (state === "COMMA") return "a value where a comma or a closing bracket or brace belongs; separate values with commas, and write numbers without leading zeros";
+  if (state === "COLON") return 'no colon after a name; write "name": value';
+  if (state === "KEY") return 'a value where a name in double quotes belongs; an object holds "name": value pairs';
+  return `an unexpected ${type.toLowerCase().replace(/_/g, " ")}; check the brackets, braces, commas and colons around it`;
+}
+
+/**
+ * Turns the parser's byte offsets into lines and columns: counts the line ends of each chunk
+ * passed, and the UTF-8 bytes the parser was given before the current one.
+ */
+class TextPosition {
+  /** Bytes given to the parser before the current chunk: its offsets count from its first chunk. */
+  bytes = 0;
+  /** Line ends before the current chunk. */
+  private lines = 0;
+
+  /** Moves past a chunk; `parsed` when the parser was given it. */
+  passed(chunk: string, parsed: boolean): void {
+    for (let at = chunk.indexOf("\n"); at >= 0; at = chunk.indexOf("\n", at + 1)) this.lines++;
+    if (parsed) this.bytes += Buffer.byteLength(chunk, "utf8");
+  }
+
+  /** "line L, column C" of the parser's byte `offset`, when it lies in `chunk` (the current one); else "byte N". */
+  describe(offset: number, chunk: string): string {
+    let bytes = this.bytes;
+    if (offset < bytes) return `byte ${offset}`;
+    let index = 0;
+    for (; index < chunk.length && bytes < offset; index++) {
+      const code = chunk.charCodeAt(index);
+      bytes += code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
+    }
+    let line = this.lines + 1;
+    for (let at = chunk.indexOf("\n"); at >= 0 && at < index; at = chunk.indexOf("\n", at + 1)) line++;
+    return `line ${line}, column ${index - chunk.lastIndexOf("\n", index - 1)}`;
+  }
 }
 
 function elementTooLong(index: number): MalformedFileError {
@@ -59,7 +121,7 @@ class OrdersArrayWatcher {
   private mark = -1;
   private index = 0;
   /** Offset of the last token: outside the array, the next one must start within the limit of it. */
-  private lastToken = 0;
+  lastToken = 0;
   /** Root object only: the next depth-1 string is a key; the last key; a `:` was just read. */
   private expectKey = true;
   private key: unknown;
@@ -130,11 +192,14 @@ class OrdersArrayWatcher {
 export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   let parser: JSONParser | undefined;
   let watcher: OrdersArrayWatcher | undefined;
-  let written = 0;
+  const position = new TextPosition();
   for await (const chunk of text) {
     if (parser === undefined) {
       const start = chunk.trimStart().codePointAt(0);
-      if (start === undefined) continue;
+      if (start === undefined) {
+        position.passed(chunk, false);
+        continue;
+      }
       const first = String.fromCodePoint(start);
       if (first !== "[" && first !== "{") throw new MalformedFileError("JSON", `it starts with "${first}"; give an array of orders or an object with an "orders" array`);
       parser = new JSONParser({ paths: first === "[" ? ["$.*"] : ["$.orders.*"], keepStack: false });
@@ -147,10 +212,10 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
     try {
       parser.write(chunk);
     } catch (error) {
-      throw malformed(error);
+      throw malformed(error, (offset) => position.describe(offset, chunk), watcher!.lastToken);
     }
-    written += Buffer.byteLength(chunk, "utf8");
-    watcher!.check(written);
+    position.passed(chunk, true);
+    watcher!.check(position.bytes);
     await visitor.drain();
   }
   if (parser === undefined) return;
