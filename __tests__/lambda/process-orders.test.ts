@@ -154,6 +154,14 @@ describe("a CSV quoted field that runs on", () => {
     expect((await run("csv", [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,S2,1,"1.00`].join("\n"))).written).toEqual(["A1", "A2"]);
   });
 
+  it("refuses the last row's order when its quote never closes and takes in the fields after it, saying so", async () => {
+    const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2,1,1.00`].join("\n");
+    expect(await run("csv", text)).toEqual({
+      written: ["A1"],
+      errors: ["3 -: the row on line 3 opens a quoted field that never closes, so the fields after it run into it; add the closing double quote"],
+    });
+  });
+
   it("leaves quoted fields that close, line ends inside them included, alone", async () => {
     const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2\nsecond line",1,1.00`, row("A3")].join("\n");
     expect((await run("csv", text)).written).toEqual(["A1", "A2", "A3"]);
@@ -210,6 +218,20 @@ describe("a name given twice", () => {
     await expect(run("json", `{"orders":[${order("D1")}],"batch":7,"orders":[${order("D2")}]}`)).rejects.toThrow(
       new MalformedFileError("JSON", 'the object has "orders" twice; give one "orders" array with every order in it'),
     );
+  });
+});
+
+describe("a CSV with a space before a quoted field", () => {
+  it("reads a quoted header name after a space, and refuses a row whose value would keep its quotes", async () => {
+    const header = HEADER.replace(",customer_id,", ', "customer_id",');
+    const text = [header, row("A1"), 'A2, "C1",2025-07-10,EUR,S1,1,1.00', "A3,C1,2025-07-10,EUR,S1,1, \"2.00\"", row("A4"), ""].join("\n");
+    expect(await run("csv", text)).toEqual({
+      written: ["A1", "A4"],
+      errors: [
+        '3 customerId: customer_id on line 3 has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma',
+        '4 items[0].unitPrice: unit_price on line 4 has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma',
+      ],
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import { MalformedFileError, MissingColumnError } from "../errors";
 import { LIMITS } from "../limits";
 import { isBlank, trimmed } from "../text";
 import type { OrderProblem } from "../types";
+import { fieldName } from "../validation";
 import type { OrderVisitor } from "./types";
 
 /** The CSV columns an order needs, in contract order. */
@@ -13,6 +14,9 @@ type Column = (typeof CSV_COLUMNS)[number];
 type ColumnIndex = Readonly<Record<Column, number>>;
 /** The order-level columns, which the rows of one order must agree on, and their field names. */
 const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", currency: "currency" } as const;
+/** Every column's field name; the last three are an item's. */
+const COLUMN_FIELDS: Readonly<Record<Column, string>> = { order_id: "orderId", ...FIELD_NAMES, sku: "sku", quantity: "quantity", unit_price: "unitPrice" };
+const ITEM_COLUMNS: ReadonlySet<Column> = new Set(["sku", "quantity", "unit_price"]);
 const ASCII_LETTERS = /^[A-Za-z]+$/;
 /** Why a file whose lines end with CR alone fails: to the parser it is one row. */
 const CR_ONLY = "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends";
@@ -32,7 +36,8 @@ function columnIndex(header: readonly string[]): ColumnIndex {
       }
     }
   }
-  const names = header.map((name) => name.trim().toLowerCase());
+  // A name after a space and in quotes (`order_id, "sku"`) keeps its quotes: the space makes them text.
+  const names = header.map((name) => name.trim().toLowerCase().replace(/^"(.*)"$/, "$1"));
   if (names.some((name) => name.includes("\r"))) throw new MalformedFileError("CSV", CR_ONLY);
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);
@@ -91,6 +96,8 @@ export class CsvRowReader {
    * row is one line: then only its own order suffers, and validation says how.
    */
   runawayQuote: "unclosed" | "text after closing quote" | undefined;
+  /** After `end`: the last row, one line, opens a quoted field that never closes, which takes in the rest of the row. */
+  unclosedLastRow = false;
   /**
    * After `rows`: the index of the first row whose quoted field ran on over later lines and
    * closed at a later quote (papaparse reports a malformed quote in a row that spans lines), so
@@ -143,8 +150,9 @@ export class CsvRowReader {
     const input = this.rest;
     this.rest = "";
     const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
-    if (result.errors.some((error) => error.code === "MissingQuotes") && spansLines(input.trimEnd())) {
-      this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
+    if (result.errors.some((error) => error.code === "MissingQuotes")) {
+      if (spansLines(input.trimEnd())) this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
+      else this.unclosedLastRow = true;
     }
     return result.data;
   }
@@ -239,6 +247,7 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text`);
   }
   grouper.rows(last);
+  if (reader.unclosedLastRow) grouper.unclosedQuote();
   grouper.end();
 }
 
@@ -269,6 +278,11 @@ class RowGrouper {
   /** Physical line of the next row. */
   nextLine = 1;
   private columns: ColumnIndex | undefined;
+  /** Fields in the header row. */
+  private headerFields = 0;
+  /** The last row: its line and number of fields. */
+  private lastRowLine = 0;
+  private lastRowFields = 0;
   /** The order being read: its `order_id` (undefined before the first), first line and fields, all trimmed. */
   private orderId: string | undefined;
   private orderLine = 0;
@@ -290,12 +304,16 @@ class RowGrouper {
       const columns = this.columns;
       if (columns === undefined) {
         this.columns = columnIndex(row);
+        this.headerFields = row.length;
         continue;
       }
+      this.lastRowLine = rowLine;
+      this.lastRowFields = row.length;
       const orderId = trimmed(row[columns.order_id] ?? "");
       if (orderId !== "" && orderId === this.orderId) {
         if (this.refusal === undefined) this.agree(row, columns, rowLine);
         if (++this.itemCount <= LIMITS.maxItems) this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
+        if (this.quoted && this.refusal === undefined) this.checkQuoting(row, columns, rowLine);
         continue;
       }
       this.end();
@@ -307,7 +325,36 @@ class RowGrouper {
       this.itemCount = 1;
       this.visitor.begin({ line: rowLine }, orderId, this.customerId, this.orderDate, this.currency);
       this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
+      if (this.quoted) this.checkQuoting(row, columns, rowLine);
     }
+  }
+
+  /**
+   * Refuses the order of the last row, whose quoted field never closes, when that field took in
+   * fields of the header's: they would only be reported missing. (A quote left open in the last
+   * field loses nothing: that field is the rest of the line.)
+   */
+  unclosedQuote(): void {
+    if (this.orderId === undefined || this.refusal !== undefined || this.lastRowFields >= this.headerFields) return;
+    this.refuse(undefined, `the row on line ${this.lastRowLine} opens a quoted field that never closes, so the fields after it run into it; add the closing double quote`);
+  }
+
+  /**
+   * Refuses the order when one of its fields has a space before its opening quote: RFC 4180 quotes
+   * only a whole field, so the quotes would become part of the value (an id of "C1", quotes and all).
+   */
+  private checkQuoting(row: readonly string[], columns: ColumnIndex, rowLine: number): void {
+    for (const column of CSV_COLUMNS) {
+      const raw = row[columns[column]];
+      if (raw === undefined || raw.length < 2 || raw.charCodeAt(0) > 0x20 || raw.trimStart().charCodeAt(0) !== 0x22) continue;
+      const field = ITEM_COLUMNS.has(column) ? fieldName(COLUMN_FIELDS[column], Math.min(this.itemCount, LIMITS.maxItems) - 1) : COLUMN_FIELDS[column];
+      this.refuse(field, `${column} on line ${rowLine} has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma`);
+      return;
+    }
+  }
+
+  private refuse(field: string | undefined, message: string): void {
+    this.refusal = { position: { line: this.orderLine }, ...(this.orderId ? { orderId: this.orderId } : {}), ...(field !== undefined ? { field } : {}), message };
   }
 
   /** Ends the last order; a file without a header row fails. */
@@ -332,12 +379,7 @@ class RowGrouper {
     if (raw === expected || this.refusal !== undefined) return;
     const value = optionalTrimmed(raw);
     if (value === expected || sameNormalized(column, value, expected)) return;
-    this.refusal = {
-      position: { line: this.orderLine },
-      ...(this.orderId ? { orderId: this.orderId } : {}),
-      field: FIELD_NAMES[column],
-      message: `${column} "${value ?? ""}" on line ${rowLine} differs from "${expected ?? ""}" on line ${this.orderLine}; rows of one order must agree`,
-    };
+    this.refuse(FIELD_NAMES[column], `${column} "${value ?? ""}" on line ${rowLine} differs from "${expected ?? ""}" on line ${this.orderLine}; rows of one order must agree`);
   }
 
   private tooManyItems(): OrderProblem {
