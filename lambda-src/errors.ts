@@ -91,7 +91,7 @@ export class MissingColumnError extends FileRejectedError {
 /** The XML declares a DOCTYPE or an entity, which is refused before anything is expanded. */
 export class RefusedXmlError extends FileRejectedError {
   constructor(construct: string, line: number) {
-    super(`The XML contains a ${construct} on line ${line}, which is refused (no DTDs or entities); remove it.`);
+    super(`The XML contains ${/^[aeiou]/i.test(construct) ? "an" : "a"} ${construct} on line ${line}, which is refused (no DTDs or entities); remove it.`);
     this.name = "RefusedXmlError";
   }
 }

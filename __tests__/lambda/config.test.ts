@@ -25,7 +25,11 @@ describe("loadConfig", () => {
     expect(act).toThrow(/Environment variables TABLE_NAME, STATUS_TOPIC_ARN are not set/);
   });
 
-  it("fails when MAX_FILE_BYTES is not a positive whole number", () => {
-    expect(() => loadConfig({ ...functionEnv("x"), MAX_FILE_BYTES: "10MB" })).toThrow('Environment variable MAX_FILE_BYTES is "10MB"; set it to a positive whole number of bytes.');
+  it.each(["10MB", "0", "-1", "1.5"])("fails when MAX_FILE_BYTES is %j, not a positive whole number", (value) => {
+    expect(() => loadConfig({ ...functionEnv("x"), MAX_FILE_BYTES: value })).toThrow(`Environment variable MAX_FILE_BYTES is "${value}"; set it to a positive whole number of bytes.`);
+  });
+
+  it("accepts MAX_FILE_BYTES of 1", () => {
+    expect(loadConfig({ ...functionEnv("x"), MAX_FILE_BYTES: "1" }).maxFileBytes).toBe(1);
   });
 });

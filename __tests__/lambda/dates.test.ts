@@ -10,6 +10,8 @@ describe("normalizeOrderDate", () => {
     ["2025-07-10T14:30:00.123456+05", "2025-07-10T09:30:00.123Z"],
     ["2025-07-10T14:30:00,5Z", "2025-07-10T14:30:00.500Z"],
     ["2024-02-29T12:00:00Z", "2024-02-29T12:00:00.000Z"],
+    ["2000-02-29", "2000-02-29T00:00:00.000Z"],
+    ["2025-07-10T10:00:00+05:59", "2025-07-10T04:01:00.000Z"],
     ["1600-03-01", "1600-03-01T00:00:00.000Z"],
   ])("normalizes %s to %s", (text, iso) => {
     expect(normalizeOrderDate(text)).toBe(iso);
@@ -24,6 +26,9 @@ describe("normalizeOrderDate", () => {
 
   it.each([
     ["2025-02-29", "range"],
+    ["2100-02-29", "range"],
+    ["2025-07-10T10:00:00+05:60", "range"],
+    ["2025-06-30T23:59:60Z", "range"],
     ["2025-13-01", "range"],
     ["2025-07-10T24:00:00Z", "range"],
     ["2025-07-10T10:00:00+24:00", "range"],
@@ -90,6 +95,7 @@ describe("orderDateMillis", () => {
   it("refuses instants outside years 0000-9999 after the offset is applied", () => {
     expect(orderDateMillis("0000-01-01T00:30:00+01:00")).toBe("range");
     expect(orderDateMillis("9999-12-31T23:30:00-01:00")).toBe("range");
+    expect(orderDateMillis("9999-12-31T23:00:00-01:00")).toBe("range");
     expect(normalizeOrderDate("0000-01-01T00:00:00Z")).toBe("0000-01-01T00:00:00.000Z");
     expect(normalizeOrderDate("9999-12-31T23:59:59.999Z")).toBe("9999-12-31T23:59:59.999Z");
   });

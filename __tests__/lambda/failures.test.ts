@@ -1,6 +1,7 @@
 import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -112,6 +113,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     // The update landed, but its answer was lost.
     ["the write failed only on the way back: the item says SUCCEEDED", (item: Record<string, unknown>) => ({ ...item, Status: "SUCCEEDED" }), Object.assign(new Error("socket hang up"), { name: "TimeoutError" })],
     ["a newer version took the key over: the item has another sequencer", (item: Record<string, unknown>) => ({ ...item, Sequencer: `${String(item.Sequencer)}FF` }), throttled()],
+    ["a retry of the same version took over: the item has the next attempt", (item: Record<string, unknown>) => ({ ...item, Attempts: Number(item.Attempts) + 1 }), throttled()],
   ])("keeps the output after a failed final write when %s", async (_case, stored, failure) => {
     // Prepare: the final write fails, and the item read afterwards is not this attempt's PROCESSING one.
     const event = eventOf();
@@ -130,6 +132,34 @@ describe("the handler under transient failures and the timeout guard", () => {
     // Assess
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it("removes the output of the version before when a new version starts, even if the new one then fails transiently", async () => {
+    // Prepare: version 1 SUCCEEDED with its output; version 2 starts, then S3 answers 503.
+    const recorded = { FileName: "incoming/orders.csv", Status: "SUCCEEDED", Format: "csv", Sequencer: "00000000000000001", Attempts: 1, OutputKey: "processed/orders.csv.ndjson", History: [] };
+    dynamo.on(GetCommand).resolves({ Item: recorded });
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
+
+    // Act
+    await expect(handler(eventOf(), fakeContext())).rejects.toThrow("Please reduce your request rate.");
+
+    // Assess: the old output must not stay visible beside the new version's PROCESSING item.
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual(["processed/orders.csv.ndjson"]);
+  });
+
+  it("records FAILED when S3 answers 404 under any error name: the object is gone, and no retry brings it back", async () => {
+    // Prepare: a 404 whose body named no error code (a proxy's, say) reaches the SDK as NotFound.
+    tableKeepingPuts();
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 }, message: "Not Found" }));
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(eventOf(), fakeContext());
+
+    // Assess
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": 'The object "incoming/orders.csv" no longer exists; upload it again.' });
   });
 
   it("throws when S3 answers 503 SlowDown, leaving no output and no final status", async () => {
@@ -187,13 +217,55 @@ describe("the handler under transient failures and the timeout guard", () => {
     // Act
     await handler(eventOf(), fakeContext(() => deadline - Date.now()));
 
-    // Assess
+    // Assess: well inside the reserve, so the final write and the publish have time.
+    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": expect.stringMatching(/^Processing stopped after \d+ s, before the function's timeout; split the file/) });
     expect(stalled.destroyed).toBe(true);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.MessageAttributes?.Status.StringValue).toBe("FAILED");
+  });
+
+  it("aborts a multipart output when the file fails after it, recording FAILED with no output", async () => {
+    // Prepare: over 5 MiB of valid orders, then a quote that never closes, which fails the file at its end.
+    const big = `${csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)))}X1,C1,2025-07-10,EUR,"S2,1,1.00\nand on\n`;
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/big.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    s3.on(UploadPartCommand).resolves({ ETag: '"part"' });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(eventOf("incoming/big.csv"), fakeContext());
+
+    // Assess
+    expect(s3.commandCalls(UploadPartCommand).length).toBeGreaterThan(0);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": expect.stringMatching(/opens a quoted field that never closes/) });
+  });
+
+  it("gives up on a part upload that hangs when the guard stops the file, and leaves the file to the retry", async () => {
+    // Prepare: the first output part never gets an answer; the guard fires 150 ms in.
+    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    s3.on(UploadPartCommand).callsFake(() => new Promise(() => undefined));
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+
+    // Act
+    const act = handler(eventOf("incoming/big.csv"), fakeContext(() => deadline - Date.now()));
+
+    // Assess
+    await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
+    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it("throws the upload's own error when S3 refuses an output part, not the write it broke", async () => {
@@ -245,7 +317,7 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("throws without touching anything when too little time is left to start a record", async () => {
     // Act
-    const act = handler(eventOf("incoming/late.csv"), fakeContext(() => LIMITS.timeoutReserveMs - 1));
+    const act = handler(eventOf("incoming/late.csv"), fakeContext(() => LIMITS.timeoutReserveMs));
 
     // Assess
     await expect(act).rejects.toThrow(/Not enough time left to start incoming\/late.csv/);

@@ -1,3 +1,4 @@
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { csvText, jsonText, ndjsonText, testOrder, xmlText } from "../helpers/lambda-orders";
 import { type CapturedOutput, captureStdout, eventFor, fakeContext, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv, TEST_BUCKET } from "../helpers/lambda-env";
 
@@ -236,6 +237,34 @@ describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
     expect(item).toMatchObject({ Status: "FAILED", Sequencer: object.sequencer, Attempts: 1 });
     expect((item?.History as { Status: string }[]).map((h) => h.Status)).toEqual(["SUCCEEDED", "FAILED"]);
     expect(await env.exists("processed/versions/orders.csv.ndjson")).toBe(false);
+  });
+
+  it("records FAILED, saying to upload again, when the object is gone before it is read", async () => {
+    // Prepare: an event for a key whose object was deleted before the function got to it.
+    const object = await env.upload("incoming/gone.csv", csvText(ORDERS));
+    await env.s3.send(new DeleteObjectCommand({ Bucket: TEST_BUCKET, Key: "incoming/gone.csv" }));
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(await env.item("incoming/gone.csv")).toMatchObject({ Status: "FAILED", FailureReason: 'The object "incoming/gone.csv" no longer exists; upload it again.' });
+  });
+
+  it("processes a file of exactly the maximum size, and fails one a byte larger, naming both sizes", async () => {
+    // Prepare: MAX_FILE_BYTES is 1 MiB here; a last column pads the file to the byte.
+    const exactly = (size: number): string => {
+      const text = csvText(ORDERS).replace(/\n/g, ",\n").replace(",\n", ",note\n");
+      return `${text.slice(0, -1)}${"x".repeat(size - Buffer.byteLength(text))}\n`;
+    };
+
+    // Act
+    const fits = await run("incoming/limit/fits.csv", exactly(1024 * 1024));
+    const over = await run("incoming/limit/over.csv", exactly(1024 * 1024 + 1));
+
+    // Assess
+    expect(fits.item).toMatchObject({ Status: "SUCCEEDED", SizeBytes: 1024 * 1024 });
+    expect(over.item).toMatchObject({ Status: "FAILED", FailureReason: `The file has ${1024 * 1024 + 1} bytes, more than the limit of ${1024 * 1024}; split it into smaller files.` });
   });
 
   it("ignores the empty folder markers the S3 console's Create folder makes: no item, no status message", async () => {

@@ -16,6 +16,21 @@ describe("OrderIdSet", () => {
     expect(set.size).toBe(ids.length);
   });
 
+  it("finds ids again after growth at every length header: bodies of 127, 128 and 129 bytes", () => {
+    // A non-ASCII id is a marker byte and its UTF-8: 41 or 42 three-byte letters and 0-2 ASCII ones
+    // make bodies either side of 128 bytes, where the length header grows from one byte to two.
+    const set = new OrderIdSet();
+    const ids: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const letters = String.fromCharCode(0x4e00 + (i % 5000)).repeat(42);
+      ids.push(`${letters}`, `${letters}x`, `${letters}xy`, `${letters.slice(1)}${i}`);
+    }
+    const firstTime = ids.map((id) => set.add(id));
+    const secondTime = ids.map((id) => set.add(id));
+    expect(firstTime.filter(Boolean)).toHaveLength(new Set(ids).size);
+    expect(secondTime.some(Boolean)).toBe(false);
+  });
+
   it("compares non-ASCII ids by their exact text", () => {
     const set = new OrderIdSet();
     expect(set.add("Bestellung-ä")).toBe(true);

@@ -25,6 +25,15 @@ async function run(format: SupportedFormat, text: string): Promise<{ written: st
   };
 }
 
+/** Like `run`, with the output lines parsed. */
+async function runLines(format: SupportedFormat, text: string): Promise<{ lines: { orderId: string; items: unknown[] }[]; errors: string[] }> {
+  const tally = new OrderTally();
+  const blocks: Uint8Array[] = [];
+  await processOrders({ body: chunksOf([new TextEncoder().encode(text)]), format, fileName: `incoming/orders.${format}`, maxBytes: 1 << 30, tally, sink: { write: (ndjson) => void blocks.push(ndjson.slice()) } });
+  const lines = Buffer.concat(blocks).toString("utf8").split("\n").filter((line) => line !== "");
+  return { lines: lines.map((line) => JSON.parse(line) as { orderId: string; items: unknown[] }), errors: tally.errors.map((error) => error.message) };
+}
+
 const HEADER = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
 const row = (id: string, customer = "C1"): string => `${id},${customer},2025-07-10,EUR,S1,1,1.00`;
 const duplicate = (id: string): string => `orderId "${id}" already appeared earlier in the file; give every order its own orderId`;
@@ -187,6 +196,47 @@ describe("CSV line ends", () => {
     await expect(run("csv", long)).rejects.toThrow(
       `the row on line 1 is longer than ${LIMITS.maxCsvRowChars} characters: its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends`,
     );
+  });
+});
+
+describe("the item limit", () => {
+  it("writes an order of exactly 1000 items whole, in every format", async () => {
+    const items = Array.from({ length: LIMITS.maxItems }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: "1.00" }));
+    const orders = [testOrder({ orderId: "K1", items }), testOrder({ orderId: "K2" })];
+    for (const [format, text] of [
+      ["csv", csvText(orders)],
+      ["json", jsonText(orders)],
+      ["ndjson", ndjsonText(orders)],
+      ["xml", xmlText(orders)],
+    ] as const) {
+      const { lines, errors } = await runLines(format, text);
+      expect({ format, errors, items: lines.map((line) => line.items.length) }).toEqual({ format, errors: [], items: [1000, 2] });
+    }
+  });
+});
+
+describe("CSV rows without an order id", () => {
+  it("are orders of their own, each rejected, even when two follow each other", async () => {
+    const text = [HEADER, row(""), row(""), row("A1")].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["A1"], errors: ["2 orderId: orderId is empty; give a value", "3 orderId: orderId is empty; give a value"] });
+  });
+
+  it("are read under a header in any case", async () => {
+    expect((await run("csv", [HEADER.toUpperCase().replace("ORDER_ID", "Order_Id"), row("A1")].join("\n"))).written).toEqual(["A1"]);
+  });
+});
+
+describe("XML refusals", () => {
+  it("refuse an entity declaration even without a DOCTYPE", async () => {
+    await expect(run("xml", '<!ENTITY x "y">\n<orders/>')).rejects.toThrow("The XML contains an entity declaration on line 1, which is refused (no DTDs or entities); remove it.");
+  });
+
+  it("name a refused order by its trimmed id", async () => {
+    const item = "<item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item>";
+    const text = `<orders><order><orderId> A1 </orderId><customerId>C1</customerId><orderDate>2025-07-10</orderDate><currency>EUR</currency><items>${item.repeat(LIMITS.maxItems + 1)}</items></order></orders>`;
+    const tally = new OrderTally();
+    await expect(processOrders({ body: chunksOf([new TextEncoder().encode(text)]), format: "xml", fileName: "incoming/x.xml", maxBytes: 1 << 30, tally, sink: { write: () => undefined } })).rejects.toThrow();
+    expect(tally.errors.map((error) => error.orderId)).toEqual(["A1"]);
   });
 });
 

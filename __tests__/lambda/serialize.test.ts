@@ -56,8 +56,8 @@ describe("NdjsonWriter", () => {
     expect(written).toBe(expectedLines("incoming/x.csv", orders));
   });
 
-  it("escapes and encodes text as JSON.stringify does: quotes, controls, non-ASCII, astral and lone surrogates", () => {
-    const texts = ['quo"te', "back\\slash", "tab\tnew\nline\r\b\f", "\u0000\u001f\u007f", "Bestellung-ä", "東京", "😀x", "lone\ud800", "\udfffend", "\u2028\u2029", "x".repeat(60)];
+  it("escapes and encodes text as JSON.stringify does: quotes, spaces, controls, non-ASCII at each UTF-8 width, astral and lone surrogates", () => {
+    const texts = ['quo"te', "back\\slash", "tab\tnew\nline\r\b\f", "\u0000\u001f\u007f", "Bestellung-ä", "東京", "😀x", "lone\ud800", "\udfffend", "\u2028\u2029", "x".repeat(60), "a b", "\u{203FF}", "\u{10000}\u{10FFFF}", "\u007e\u0080\u07ff\u0800\uffff"];
     const orders: [RawOrder, SourcePosition][] = texts.map((text, i) => [order(`${text}-${i}`, { customerId: `<${text}>`, items: [{ sku: `(${text})`, quantity: 1, unitPrice: "1" }] }), { line: i + 2 }]);
     expect(writtenLines('incoming/"odd"\u0001.json', orders)).toBe(expectedLines('incoming/"odd"\u0001.json', orders));
   });

@@ -31,6 +31,16 @@ describe("decodeText", () => {
     expect(await decoded([bytes("a"), [euro[0]], [euro[1]], [euro[2], 0x62], bytes("c"), [...bytes("d"), ...emoji.slice(0, 3)], [emoji[3]], bytes("e")])).toBe("a€bcd😀e");
   });
 
+  it("reads a body of exactly the maximum size, and fails one byte more, naming both sizes", async () => {
+    const read = async (size: number): Promise<string> => {
+      let text = "";
+      for await (const piece of decodeText(chunksOf([Uint8Array.from(bytes("x".repeat(size)))]), 10)) text += piece;
+      return text;
+    };
+    expect(await read(10)).toBe("x".repeat(10));
+    await expect(read(11)).rejects.toThrow("The file has 11 bytes, more than the limit of 10; split it into smaller files.");
+  });
+
   it("fails invalid UTF-8 anywhere, also a character cut off at the end", async () => {
     await expect(decoded([bytes("ab"), [0x61, 0xff], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
     await expect(decoded([bytes("ab"), bytes("c"), [0xe2, 0x82]])).rejects.toBeInstanceOf(InvalidEncodingError);

@@ -53,12 +53,45 @@ describe("OrderValidator", () => {
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: "-1.00" }] }, /non-negative amount with at most 2 decimals/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: 1.234 }] }, /at most 2 decimals/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: JSON.parse("12345678901234567.89") as number }] }, /more digits than a JSON number holds exactly \(15\); give it as a string/],
+    ["items[0].quantity", { items: [{ sku: "a", quantity: "10000000", unitPrice: 1 }] }, /is "10000000"; give a whole number from 1 to 1000000/],
+    ["items[0].quantity", { items: [{ sku: "a", quantity: "1:", unitPrice: 1 }] }, /whole number/],
+    ["items[0].quantity", { items: [{ sku: "a", quantity: "1/", unitPrice: 1 }] }, /whole number/],
+    ["currency", { currency: "US[" }, /not a three-letter code/],
+    ["currency", { currency: "U@D" }, /not a three-letter code/],
+    ["currency", { currency: "" }, /currency "" is not a three-letter code/],
   ])("rejects an order whose %s is wrong, saying what to fix", (field, change, message) => {
     // Act
     const problems = problemsOf({ ...VALID, ...change });
 
     // Assess
     expect(problems).toEqual([{ field, message: expect.stringMatching(message) }]);
+  });
+
+  it("trims every text field before checking it: quantity, unit price, date and currency too", () => {
+    const padded = { ...VALID, orderDate: " 2025-07-10 ", currency: " usd\t", items: [{ sku: " S1 ", quantity: " 2 ", unitPrice: " 1.50 " }] };
+    expect(new OrderValidator("f").validate(padded, { index: 0 })).toMatchObject({
+      ok: true,
+      order: { orderDate: "2025-07-10T00:00:00.000Z", currency: "USD", items: [{ sku: "S1", quantity: 2, unitPrice: "1.50" }], total: "3.00" },
+    });
+  });
+
+  it("accepts quantities up to 1,000,000 written as text, leading zeros included", () => {
+    const validator = new OrderValidator("f");
+    const order = (id: string, quantity: string) => ({ ...VALID, orderId: id, items: [{ sku: "a", quantity, unitPrice: "1" }] });
+    expect(validator.validate(order("Q1", "1000000"), { index: 0 })).toMatchObject({ ok: true, order: { items: [{ quantity: 1_000_000 }] } });
+    expect(validator.validate(order("Q2", "0000007"), { index: 1 })).toMatchObject({ ok: true, order: { items: [{ quantity: 7 }] } });
+  });
+
+  it("rejects an empty currency after a valid one, and does not reuse the last code", () => {
+    const validator = new OrderValidator("f");
+    expect(validator.validate(VALID, { index: 0 }).ok).toBe(true);
+    expect(validator.validate({ ...VALID, orderId: "A2", currency: "" }, { index: 1 })).toMatchObject({ ok: false, problems: [{ field: "currency" }] });
+  });
+
+  it("reports a problem of the first item on its own line too", () => {
+    const items = [{ sku: "a", quantity: "x", unitPrice: "1", line: 9 }];
+    const result = new OrderValidator("f").validate({ ...VALID, items }, { line: 3 });
+    expect(result.ok ? [] : result.problems.map((p) => p.position)).toEqual([{ line: 9 }]);
   });
 
   it("accepts ids of exactly 64 characters, counting letters beyond the BMP as one", () => {

@@ -1,0 +1,33 @@
+import { LIMITS } from "../../lambda-src/limits";
+import { appendHistory, type HistoryEntry } from "../../lambda-src/metadata-item";
+import { OrderTally } from "../../lambda-src/tally";
+
+const outcome = (n: number): HistoryEntry => ({ Sequencer: String(n).padStart(4, "0"), Status: "SUCCEEDED", OrdersValid: n, OrdersRejected: 0, CompletedAt: `2025-07-10T00:00:${String(n % 60).padStart(2, "0")}.000Z` });
+
+describe("the metadata item's caps", () => {
+  it("keeps exactly 50 errors unmarked, and marks the item truncated from the 51st on", () => {
+    // Prepare
+    const tally = new OrderTally();
+    const reject = (n: number) => tally.reject([{ position: { line: n }, field: "currency", message: `problem ${n}` }]);
+
+    // Act
+    for (let n = 1; n <= LIMITS.maxErrorsKept; n++) reject(n);
+    const atTheCap = { kept: tally.errors.length, truncated: tally.errorsTruncated };
+    reject(LIMITS.maxErrorsKept + 1);
+
+    // Assess
+    expect(atTheCap).toEqual({ kept: 50, truncated: false });
+    expect({ kept: tally.errors.length, truncated: tally.errorsTruncated, rejected: tally.rejected }).toEqual({ kept: 50, truncated: true, rejected: 51 });
+    expect(tally.errors[49].message).toBe("problem 50");
+  });
+
+  it("keeps the last 20 outcomes in History, oldest first, dropping the oldest", () => {
+    // Act
+    let history: HistoryEntry[] = [];
+    for (let n = 1; n <= LIMITS.maxHistory + 2; n++) history = appendHistory(history, outcome(n));
+
+    // Assess
+    expect(history).toHaveLength(20);
+    expect(history.map((entry) => entry.OrdersValid)).toEqual(Array.from({ length: 20 }, (_, i) => i + 3));
+  });
+});
