@@ -10,9 +10,10 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 //
 // Each request has a deadline (the SDK's default is none): a connection that hangs must not hold
 // the function past its timeout, where the timeout guard could no longer record FAILED. DynamoDB
-// and SNS requests get 2 s (their usual latency is tens of milliseconds), so three attempts fit
-// in the guard's reserve; S3 gets 30 s to send a 5 MiB part or to start a body. The SDK retries
-// a timed-out request like any network error.
+// and SNS requests get 2 s (their usual latency is tens of milliseconds), so a slow answer still
+// fits in the guard's 10 s reserve (a service that never answers can outlast it: Lambda's retry
+// then takes over); S3 gets 30 s to send a 5 MiB part or to start a body. The SDK retries a
+// timed-out request like any network error.
 
 /** S3: reads order files, writes NDJSON output. */
 export const s3 = new S3Client({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000, throwOnRequestTimeout: true } });

@@ -1,3 +1,11 @@
+import { clip } from "./clip";
+import { LIMITS } from "./limits";
+
+/** A key as a reason quotes it: S3 allows 1,024 bytes, and the fix after it must stay in the reason. */
+function quoted(key: string): string {
+  return clip(key, LIMITS.maxQuotedKeyLength);
+}
+
 /** Required environment variables are not set (they are read once, at cold start). */
 export class MissingEnvironmentVariableError extends Error {
   public readonly variables: readonly string[];
@@ -32,7 +40,7 @@ export class FileRejectedError extends Error {
 /** The key's extension names no supported format. */
 export class UnsupportedFormatError extends FileRejectedError {
   constructor(key: string) {
-    super(`The file name "${key}" has no supported extension; use .csv, .json, .ndjson, .jsonl or .xml.`);
+    super(`The file name "${quoted(key)}" has no supported extension; use .csv, .json, .ndjson, .jsonl or .xml.`);
     this.name = "UnsupportedFormatError";
   }
 }
@@ -40,7 +48,7 @@ export class UnsupportedFormatError extends FileRejectedError {
 /** The key is not under the incoming prefix, so there is no output key for it. */
 export class UnexpectedKeyError extends FileRejectedError {
   constructor(key: string, prefix: string) {
-    super(`The key "${key}" is not under "${prefix}"; upload order files under "${prefix}".`);
+    super(`The key "${quoted(key)}" is not under "${prefix}"; upload order files under "${prefix}".`);
     this.name = "UnexpectedKeyError";
   }
 }
@@ -119,7 +127,7 @@ export class ProcessingTimeoutError extends FileRejectedError {
 /** The object was deleted (or the version is gone) before it could be read. */
 export class ObjectGoneError extends FileRejectedError {
   constructor(key: string) {
-    super(`The object "${key}" no longer exists; upload it again.`);
+    super(`The object "${quoted(key)}" no longer exists; upload it again.`);
     this.name = "ObjectGoneError";
   }
 }

@@ -42,11 +42,13 @@ export const LIMITS = {
   maxMessageLength: 300,
   /** Longest `FailureReason` kept; reasons name what they quote clipped, so the fix they ask for stays in. */
   maxFailureReasonLength: 1000,
+  /** Longest object key a reason quotes, in characters (S3 keys reach 1,024 bytes). */
+  maxQuotedKeyLength: 200,
   /** Time kept back from the function's timeout to abort the upload, record FAILED and publish. */
   timeoutReserveMs: 10_000,
   /**
-   * Longest wait for S3 to drop an abandoned upload's parts. A part upload that hangs longer is
-   * left to the bucket's lifecycle rule: the upload can no longer complete, so no output appears.
+   * Longest wait for S3 to drop an abandoned upload's parts. Then the upload is aborted: its
+   * parts are left to the bucket's lifecycle rule (see `OrderOutput.abandon`).
    */
   abandonWaitMs: 2_000,
   /**

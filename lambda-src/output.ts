@@ -14,6 +14,16 @@ class OutputAbandonedError extends Error {
 }
 
 /**
+ * How `abandon` left the output:
+ * - `dropped`: no upload was started, or it ended and S3 dropped its parts;
+ * - `hanging`: a part upload still hangs, but the output never ended, so no object can appear (the
+ *   bucket's lifecycle rule removes the parts);
+ * - `may-land`: the output had ended, and its last request (the PUT, or the multipart completion)
+ *   may still be on its way: the object could yet appear.
+ */
+export type Abandoned = "dropped" | "hanging" | "may-land";
+
+/**
  * The NDJSON output of one file, streamed to S3 through a multipart upload (`@aws-sdk/lib-storage`)
  * that starts with the first valid order. Writes wait while the upload is behind, so memory stays
  * bounded by the upload's part buffers. Nothing becomes visible until `complete()`; `abandon()`
@@ -21,9 +31,14 @@ class OutputAbandonedError extends Error {
  */
 export class OrderOutput implements OrderSink {
   private stream?: PassThrough;
+  private upload?: Upload;
   private uploading?: Promise<unknown>;
   private failure?: Error;
   private interruptReason?: Error;
+  /** `complete` ended the stream: from then on the upload may send its last request. */
+  private ended = false;
+  /** `abandon` aborted the upload itself: the error that follows is its own. */
+  private aborting = false;
   /** Rejects with the reason given to `interrupt`, so `complete` stops waiting too. */
   private readonly interrupted: Promise<never>;
   private stop: (reason: Error) => void = () => undefined;
@@ -49,6 +64,7 @@ export class OrderOutput implements OrderSink {
   /** Ends the output and waits until the object is in S3. */
   async complete(): Promise<void> {
     const stream = this.open();
+    this.ended = true;
     stream.end();
     // Once the stream has ended, only the upload's last request is left; an interrupt ends the wait for it.
     await Promise.race([this.uploading, this.interrupted]);
@@ -60,12 +76,11 @@ export class OrderOutput implements OrderSink {
   }
 
   /**
-   * Aborts the upload (if any was started) and waits until S3 has dropped its parts, at most
-   * `LIMITS.abandonWaitMs`: `false` when a part upload was still hanging then. The upload can
-   * no longer complete either way, so no output appears.
+   * Stops the upload (if any was started) and waits until S3 has dropped its parts, at most
+   * `LIMITS.abandonWaitMs`; then aborts what still hangs, so no part or completion follows.
    */
-  async abandon(): Promise<boolean> {
-    if (this.stream === undefined) return true;
+  async abandon(): Promise<Abandoned> {
+    if (this.stream === undefined || this.upload === undefined) return "dropped";
     if (!this.stream.destroyed) this.stream.destroy(new OutputAbandonedError(this.key));
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<boolean>((resolve) => {
@@ -76,10 +91,13 @@ export class OrderOutput implements OrderSink {
       () => true,
     );
     try {
-      return await Promise.race([settled, waited]);
+      if (await Promise.race([settled, waited])) return "dropped";
     } finally {
       clearTimeout(timer);
     }
+    this.aborting = true;
+    void this.upload.abort();
+    return this.ended ? "may-land" : "hanging";
   }
 
   /** Makes a pending or future `write` or `complete` fail with `reason` (used by the timeout guard). */
@@ -91,17 +109,20 @@ export class OrderOutput implements OrderSink {
 
   private open(): PassThrough {
     if (this.stream !== undefined) return this.stream;
+    // Interrupted before the first order was written: no upload starts after that.
+    if (this.interruptReason !== undefined) throw this.interruptReason;
     const stream = new PassThrough({ highWaterMark: 1 << 20 });
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.key, Body: stream, ContentType: "application/x-ndjson; charset=utf-8" },
       queueSize: 2,
     });
+    this.upload = upload;
     this.uploading = upload.done().catch((error: unknown) => {
       const failure = error instanceof Error ? error : new Error(String(error));
       // Not our own abandon or interrupt: the upload failed on its own. (lib-storage has then
       // already destroyed the stream with a bare AbortError, which is all the writer saw.)
-      if (!(failure instanceof OutputAbandonedError) && failure !== this.interruptReason) this.failure = failure;
+      if (!(failure instanceof OutputAbandonedError) && failure !== this.interruptReason && !this.aborting) this.failure = failure;
       // A failed upload must also fail the writer waiting for 'drain'.
       if (!stream.destroyed) stream.destroy(failure);
       throw error;

@@ -27,7 +27,8 @@ import { processOrders } from "./pipeline";
 import { objectEvent, type ObjectEvent } from "./s3-record";
 import { statusMessage } from "./status-message";
 import { OrderTally } from "./tally";
-import { clip, type ReadProgress } from "./text";
+import { clip } from "./clip";
+import type { ReadProgress } from "./text";
 import { FILE_STATUS, FORMAT, type FinalStatus, type Format } from "./types";
 
 /** The collaborators of `processRecord`; the handler passes the container's singletons. */
@@ -68,6 +69,8 @@ function isObjectGone(error: unknown): boolean {
  */
 export async function processRecord(record: S3EventRecord, deps: ProcessorDeps): Promise<RecordOutcome> {
   const { config, logger } = deps;
+  // Earlier records of the event used part of the invocation: running out of time is then not the file's fault.
+  const sharedTime = deps.invocationMs - deps.remainingMs() > deps.invocationMs * LIMITS.sharedTimeShare;
   const event = objectEvent(record);
   if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
   logger.appendKeys({ s3Key: event.key, bucket: event.bucket, sequencer: event.sequencer });
@@ -96,13 +99,13 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
     const outputKey = outputKeyFor(event.key, config.incomingPrefix, config.outputPrefix);
     // A newer version replaces the old output: it must not stay visible while this one is PROCESSING.
     if (recorded?.OutputKey !== undefined) await deleteOutput(deps.s3, config.bucketName, recorded.OutputKey);
-    return run(event, format, started, outputKey, deps);
+    return run(event, format, started, outputKey, sharedTime, deps);
   }
   logger.warn("Another invocation kept changing this file's item; leaving it to that invocation");
   return "SUPERSEDED";
 }
 
-async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, deps: ProcessorDeps): Promise<RecordOutcome> {
+async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, sharedTime: boolean, deps: ProcessorDeps): Promise<RecordOutcome> {
   const { config, logger } = deps;
   const startedMs = Date.now();
   const tally = new OrderTally();
@@ -112,8 +115,6 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   let timedOut: Error | undefined;
   let timer: NodeJS.Timeout | undefined;
   const remainingMs = deps.remainingMs();
-  // Earlier records of the event used part of the invocation: running out of time is then not the file's fault.
-  const sharedTime = deps.invocationMs - remainingMs > deps.invocationMs * LIMITS.sharedTimeShare;
   try {
     if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
     if (format === FORMAT.unknown) throw new UnsupportedFormatError(event.key);
@@ -134,13 +135,20 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
     await processOrders({ body, format, fileName: event.key, maxBytes: config.maxFileBytes, sink: output, tally, progress, deadline: startedMs + budgetMs });
     await output.complete();
   } catch (error) {
-    const settled = await output.abandon();
+    // The outcome is decided now: the guard must not take over while the upload is abandoned.
+    clearTimeout(timer);
+    const guard = timedOut;
+    const abandoned = await output.abandon();
     // The upload's own failure (S3 answering 503, say) is the cause, not the write it broke.
-    let cause = timedOut ?? output.uploadError ?? error;
+    let cause = guard ?? output.uploadError ?? error;
     // Time that earlier records of the event took is the event's problem: retried, not FAILED.
     if (cause instanceof ProcessingTimeoutError && sharedTime) cause = new TimeShareExhaustedError(event.key, Date.now() - startedMs);
-    // An upload request still hanging could yet land: retry rather than record an outcome it may contradict.
-    if (!settled) throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
+    // S3 still hangs on the output. If its last request could yet land, no outcome is recorded that
+    // it may contradict; and a timeout spent waiting on S3 is not the file's fault. Both are retried.
+    // A file's own rejection stands: nothing can land, and a retry would find it again.
+    if (abandoned === "may-land" || (abandoned === "hanging" && cause instanceof ProcessingTimeoutError)) {
+      throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
+    }
     if (!(cause instanceof FileRejectedError)) throw cause;
     failure = cause;
   } finally {

@@ -1,5 +1,5 @@
 import { LIMITS } from "./limits";
-import { clip } from "./text";
+import { clip } from "./clip";
 import { FILE_STATUS, type FinalStatus, type OrderProblem } from "./types";
 
 /**

@@ -2,7 +2,8 @@ import { isoOf, orderDateMillis } from "./dates";
 import { LIMITS } from "./limits";
 import { decimalTextOfNumber, formatMinorUnits, lineTotal, MAX_EXACT_NUMBER_DIGITS, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
-import { clip, trimmed as trim } from "./text";
+import { clip } from "./clip";
+import { trimmed as trim } from "./text";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
 
 /** The outcome of validating one order: the normalized order, or every problem found in it. */

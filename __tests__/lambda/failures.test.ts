@@ -268,6 +268,26 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
+  it("records the file's own rejection even while an output part is slow: no object can appear from an output that never ended", async () => {
+    // Prepare: every part takes longer than the abandon wait; the file fails at its end.
+    const big = `${csvText(Array.from({ length: 40_000 }, (_, i) => generatedOrder(i)))}X1,C1,2025-07-10,EUR,"S2,1,1.00\nand on\n`;
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/slow.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    s3.on(UploadPartCommand).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ ETag: '"part"' }), LIMITS.abandonWaitMs + 500)));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(eventOf("incoming/slow.csv"), fakeContext());
+
+    // Assess
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": expect.stringMatching(/opens a quoted field that never closes/) });
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+  }, 20_000);
+
   it("throws the upload's own error when S3 refuses an output part, not the write it broke", async () => {
     // Prepare: enough orders for a multipart output (over 5 MiB), whose parts S3 refuses.
     const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));

@@ -279,6 +279,17 @@ describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
     expect(output.json().some((line) => line.message === "Ignoring a folder marker" && line.s3Key === "incoming/2025-07/")).toBe(true);
   });
 
+  it("cuts a long key short in a failure reason, keeping the fix", async () => {
+    // Prepare: an event for a key of 1,024 characters (S3's longest) outside incoming/, which the reason quotes.
+    const key = `elsewhere/${"k".repeat(1010)}.csv`;
+
+    // Act
+    await handler(eventFor({ bucket: TEST_BUCKET, key, size: 10, eTag: "etag", sequencer: env.clock.next() }), fakeContext());
+
+    // Assess
+    expect((await env.item(key))?.FailureReason).toBe(`The key "elsewhere/${"k".repeat(187)}..." is not under "incoming/"; upload order files under "incoming/".`);
+  });
+
   it("keeps a failure reason short however long the name it quotes, and the item writable", async () => {
     // Prepare: a root element name of 300,000 characters, which the reason names.
     const name = "A".repeat(300_000);

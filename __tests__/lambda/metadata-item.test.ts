@@ -1,3 +1,4 @@
+import { clip, wellFormed } from "../../lambda-src/clip";
 import { LIMITS } from "../../lambda-src/limits";
 import { appendHistory, type HistoryEntry } from "../../lambda-src/metadata-item";
 import { OrderTally } from "../../lambda-src/tally";
@@ -29,5 +30,19 @@ describe("the metadata item's caps", () => {
     // Assess
     expect(history).toHaveLength(20);
     expect(history.map((entry) => entry.OrdersValid)).toEqual(Array.from({ length: 20 }, (_, i) => i + 3));
+  });
+
+  it("clips text to its length with an ellipsis, never between the halves of a character", () => {
+    expect(clip("a".repeat(1500), LIMITS.maxFailureReasonLength)).toBe(`${"a".repeat(997)}...`);
+    expect(clip("a".repeat(1000), 1000)).toBe("a".repeat(1000));
+    expect(clip(`ab${"😀".repeat(10)}`, 8)).toBe("ab😀...");
+    expect(clip(`a${"😀".repeat(10)}`, 8)).toBe("a😀😀...");
+  });
+
+  it("replaces half a character with U+FFFD, wherever it stands, and leaves whole ones alone", () => {
+    expect(wellFormed("x\ud800")).toBe("x\ufffd");
+    expect(wellFormed("\udc00x\ud83d\ude00")).toBe("\ufffdx😀");
+    expect(wellFormed("plain 東京 😀")).toBe("plain 東京 😀");
+    expect(clip("\ud800\ud800", 10)).toBe("\ufffd\ufffd");
   });
 });

@@ -171,6 +171,11 @@ describe("a CSV quoted field that runs on", () => {
     });
   });
 
+  it("leaves a last row alone whose open quote takes in no column the order needs, even if it leaves off optional ones", async () => {
+    const text = [`${HEADER},note`, `${row("A1")},n`, `A2,C1,2025-07-10,EUR,S2,1,"1.00`].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["A1", "A2"], errors: [] });
+  });
+
   it("leaves quoted fields that close, line ends inside them included, alone", async () => {
     const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2\nsecond line",1,1.00`, row("A3")].join("\n");
     expect((await run("csv", text)).written).toEqual(["A1", "A2", "A3"]);
@@ -185,6 +190,11 @@ describe("CSV line ends", () => {
     const text = `${HEADER},note\r\n${withNote("A1")}\r\n${withNote("A2")}\n${withNote("A3")}\r\n${withNote("A4")}\r\n`;
     expect(await run("csv", text)).toEqual({ written: ["A1", "A2", "A3", "A4"], errors: [] });
     expect(await run("csv", `${HEADER}\r\n${row("B1")}\n${row("B2")}\n${row("B3")}\n`)).toEqual({ written: ["B1", "B2", "B3"], errors: [] });
+  });
+
+  it("leave no CR in a CRLF row's last value or in the messages about it", async () => {
+    const text = `${HEADER}\r\nA1,C1,2025-07-10,EUR,S1,1,abc\r\n${row("A2")}\r\n`;
+    expect(await run("csv", text)).toEqual({ written: ["A2"], errors: ['2 items[0].unitPrice: items[0].unitPrice is "abc"; give a non-negative amount with at most 2 decimals, such as 12.50'] });
   });
 
   it("fail a file whose lines end with CR alone, saying so, instead of missing its columns", async () => {
@@ -253,6 +263,19 @@ describe("a JSON syntax error", () => {
     ["a missing colon", '{"orders" []}', 'at line 1, column 11 it has no colon after a name; write "name": value'],
   ])("says where and how to fix it: %s", async (_case, text, reason) => {
     await expect(run("json", text)).rejects.toThrow(`The JSON is malformed: ${reason}.`);
+  });
+
+  it("counts columns across chunks on a long line, however the file is cut", async () => {
+    const minified = `[${Array.from({ length: 100 }, (_, i) => order(`M${i}`)).join(",")}, x]`;
+    const column = minified.indexOf(" x") + 2;
+    for (const size of [7, 100, 4096, minified.length]) {
+      const failure = processOrders({ body: chunksOf(piecesOf(minified, size).map((piece) => new TextEncoder().encode(piece))), format: "json", fileName: "incoming/m.json", maxBytes: 1 << 30, tally: new OrderTally(), sink: { write: () => undefined } });
+      await expect(failure).rejects.toThrow(`at line 1, column ${column} it has a bare word starting with "x"`);
+    }
+  });
+
+  it("says where a document ends wrongly too", async () => {
+    await expect(run("json", "[1 2")).rejects.toThrow("The JSON is malformed: at line 1, column 4 it has a value where a comma or a closing bracket or brace belongs");
   });
 });
 

@@ -231,7 +231,8 @@ describe("CsvRowReader", () => {
   ];
 
   it.each(texts)("reads the rows of a one-shot papaparse parse, whatever the chunking: %j", (text) => {
-    const expected = Papa.parse<string[]>(text, { delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' }).data;
+    // The reader also drops the CR a CRLF line end leaves on a row's last field.
+    const expected = Papa.parse<string[]>(text, { delimiter: ",", newline: "\n", quoteChar: '"', escapeChar: '"' }).data.map((row) => row.map((field, i) => (i === row.length - 1 ? field.replace(/\r$/, "") : field)));
     // A one-shot parse ends a text that ends with a line end with an empty row; streaming does not.
     if (expected.length > 0 && expected[expected.length - 1].join() === "") expected.pop();
     for (let size = 1; size <= text.length; size++) {

@@ -54,6 +54,16 @@ function optionalTrimmed(text: string | undefined): string | undefined {
   return text === undefined ? undefined : trimmed(text);
 }
 
+/** Drops the CR that a CRLF line end leaves on each row's last field, so no value or message carries it. */
+function withoutCarriageReturns(rows: string[][]): string[][] {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const last = row[row.length - 1];
+    if (last.charCodeAt(last.length - 1) === 13) row[row.length - 1] = last.slice(0, -1);
+  }
+  return rows;
+}
+
 function spansLines(field: string): boolean {
   return field.includes("\n");
 }
@@ -79,8 +89,8 @@ function newlinesIn(row: readonly string[]): number {
  * same region) that happened after every row, about 3 MiB/s instead of 25.
  *
  * Every LF ends a row (outside quotes), so LF and CRLF lines may mix, as in files joined from two
- * systems: a CRLF row's last field keeps its CR, which trimming removes like any space, and
- * papaparse allows it after a closing quote. (Told that lines end with CRLF, papaparse would
+ * systems: papaparse leaves a CRLF row's CR on its last field (and allows it after a closing
+ * quote), and the reader drops it. (Told that lines end with CRLF, papaparse would
  * read a lone LF as part of a field and silently join two rows.)
  */
 export class CsvRowReader {
@@ -141,7 +151,7 @@ export class CsvRowReader {
     // A CR that ends the held text may be the start of the row's CRLF.
     const held = this.rest.endsWith("\r") ? this.rest.length - 1 : this.rest.length;
     if (this.longRow === undefined && held > this.maxRowChars) this.longRow = this.describe(result.data.length, this.rest);
-    return result.data;
+    return withoutCarriageReturns(result.data);
   }
 
   /** The last row, when the text does not end with a line end. */
@@ -154,7 +164,7 @@ export class CsvRowReader {
       if (spansLines(input.trimEnd())) this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
       else this.unclosedLastRow = true;
     }
-    return result.data;
+    return withoutCarriageReturns(result.data);
   }
 
   /**
@@ -278,8 +288,6 @@ class RowGrouper {
   /** Physical line of the next row. */
   nextLine = 1;
   private columns: ColumnIndex | undefined;
-  /** Fields in the header row. */
-  private headerFields = 0;
   /** The last row: its line and number of fields. */
   private lastRowLine = 0;
   private lastRowFields = 0;
@@ -304,7 +312,6 @@ class RowGrouper {
       const columns = this.columns;
       if (columns === undefined) {
         this.columns = columnIndex(row);
-        this.headerFields = row.length;
         continue;
       }
       this.lastRowLine = rowLine;
@@ -331,11 +338,13 @@ class RowGrouper {
 
   /**
    * Refuses the order of the last row, whose quoted field never closes, when that field took in
-   * fields of the header's: they would only be reported missing. (A quote left open in the last
-   * field loses nothing: that field is the rest of the line.)
+   * a column the order needs: it would only be reported missing. (A quote left open in the row's
+   * last needed field loses nothing: that field is the rest of the line.)
    */
   unclosedQuote(): void {
-    if (this.orderId === undefined || this.refusal !== undefined || this.lastRowFields >= this.headerFields) return;
+    const columns = this.columns;
+    if (this.orderId === undefined || this.refusal !== undefined || columns === undefined) return;
+    if (CSV_COLUMNS.every((column) => columns[column] < this.lastRowFields)) return;
     this.refuse(undefined, `the row on line ${this.lastRowLine} opens a quoted field that never closes, so the fields after it run into it; add the closing double quote`);
   }
 

@@ -54,33 +54,58 @@ function unexpectedToken(type: string, state: string): string {
 }
 
 /**
- * Turns the parser's byte offsets into lines and columns: counts the line ends of each chunk
- * passed, and the UTF-8 bytes the parser was given before the current one.
+ * Turns the parser's byte offsets into lines and columns. It holds the chunk given to the parser
+ * last, and counts what came before it: bytes (the parser's, and blank ones read before the parser
+ * started), line ends, and the characters after the last line end.
  */
 class TextPosition {
-  /** Bytes given to the parser before the current chunk: its offsets count from its first chunk. */
-  bytes = 0;
-  /** Line ends before the current chunk. */
+  private chunk = "";
+  private chunkBytes = 0;
+  private before = 0;
+  private skipped = 0;
   private lines = 0;
+  private column = 0;
 
-  /** Moves past a chunk; `parsed` when the parser was given it. */
-  passed(chunk: string, parsed: boolean): void {
-    for (let at = chunk.indexOf("\n"); at >= 0; at = chunk.indexOf("\n", at + 1)) this.lines++;
-    if (parsed) this.bytes += Buffer.byteLength(chunk, "utf8");
+  /** Bytes given to the parser so far, the current chunk included. */
+  get bytes(): number {
+    return this.before + this.chunkBytes;
   }
 
-  /** "line L, column C" of the parser's byte `offset`, when it lies in `chunk` (the current one); else "byte N". */
-  describe(offset: number, chunk: string): string {
-    let bytes = this.bytes;
-    if (offset < bytes) return `byte ${offset}`;
+  /** A chunk that reaches the parser (`parsed`), or a blank one read before it started. */
+  next(chunk: string, parsed: boolean): void {
+    const previous = this.chunk;
+    let lastLf = -1;
+    for (let at = previous.indexOf("\n"); at >= 0; at = previous.indexOf("\n", at + 1)) {
+      this.lines++;
+      lastLf = at;
+    }
+    this.column = lastLf >= 0 ? previous.length - lastLf - 1 : this.column + previous.length;
+    this.before += this.chunkBytes;
+    this.chunk = chunk;
+    this.chunkBytes = Buffer.byteLength(chunk, "utf8");
+    if (!parsed) {
+      this.skipped += this.chunkBytes;
+      this.chunkBytes = 0;
+    }
+  }
+
+  /** "line L, column C" of the parser's byte `offset` when it lies in the current chunk; else "byte N" of the file. */
+  describe(offset: number): string {
+    const chunk = this.chunk;
+    let bytes = this.before;
+    if (offset < bytes) return `byte ${this.skipped + offset}`;
     let index = 0;
     for (; index < chunk.length && bytes < offset; index++) {
       const code = chunk.charCodeAt(index);
       bytes += code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
     }
     let line = this.lines + 1;
-    for (let at = chunk.indexOf("\n"); at >= 0 && at < index; at = chunk.indexOf("\n", at + 1)) line++;
-    return `line ${line}, column ${index - chunk.lastIndexOf("\n", index - 1)}`;
+    let lastLf = -1;
+    for (let at = chunk.indexOf("\n"); at >= 0 && at < index; at = chunk.indexOf("\n", at + 1)) {
+      line++;
+      lastLf = at;
+    }
+    return `line ${line}, column ${lastLf >= 0 ? index - lastLf : this.column + index + 1}`;
   }
 }
 
@@ -197,7 +222,7 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
     if (parser === undefined) {
       const start = chunk.trimStart().codePointAt(0);
       if (start === undefined) {
-        position.passed(chunk, false);
+        position.next(chunk, false);
         continue;
       }
       const first = String.fromCodePoint(start);
@@ -209,12 +234,12 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
       watcher = new OrdersArrayWatcher(first === "[" ? "array" : "object");
       parser.onToken = watcher.onToken;
     }
+    position.next(chunk, true);
     try {
       parser.write(chunk);
     } catch (error) {
-      throw malformed(error, (offset) => position.describe(offset, chunk), watcher!.lastToken);
+      throw malformed(error, (offset) => position.describe(offset), watcher!.lastToken);
     }
-    position.passed(chunk, true);
     watcher!.check(position.bytes);
     await visitor.drain();
   }
@@ -222,7 +247,7 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
   try {
     if (!parser.isEnded) parser.end();
   } catch (error) {
-    throw malformed(error);
+    throw malformed(error, (offset) => position.describe(offset), watcher!.lastToken);
   }
   if (!watcher!.found) {
     const hint = watcher!.looksLikeOneOrder ? 'it looks like a single order: put it in an array, [ {...} ], or in { "orders": [ {...} ] }' : 'put the orders in "orders"';

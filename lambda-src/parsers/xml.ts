@@ -1,7 +1,8 @@
 import { SaxesParser } from "saxes";
 import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
-import { clip, trimmed } from "../text";
+import { clip } from "../clip";
+import { trimmed } from "../text";
 import { fieldName } from "../validation";
 import type { RawItem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
