@@ -16,12 +16,13 @@ class OutputAbandonedError extends Error {
 /**
  * How `abandon` left the output:
  * - `dropped`: no upload was started, or it ended and S3 dropped its parts;
+ * - `landed`: the output had ended, and its last request went through: the object is whole;
  * - `hanging`: a part upload still hangs, but the output never ended, so no object can appear (the
  *   bucket's lifecycle rule removes the parts);
  * - `may-land`: the output had ended, and its last request (the PUT, or the multipart completion)
  *   may still be on its way: the object could yet appear.
  */
-export type Abandoned = "dropped" | "hanging" | "may-land";
+export type Abandoned = "dropped" | "landed" | "hanging" | "may-land";
 
 /**
  * The NDJSON output of one file, streamed to S3 through a multipart upload (`@aws-sdk/lib-storage`)
@@ -83,15 +84,16 @@ export class OrderOutput implements OrderSink {
     if (this.stream === undefined || this.upload === undefined) return "dropped";
     if (!this.stream.destroyed) this.stream.destroy(new OutputAbandonedError(this.key));
     let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), LIMITS.abandonWaitMs);
+    const waited = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LIMITS.abandonWaitMs);
     });
     const settled = this.uploading!.then(
-      () => true,
-      () => true,
+      (): Abandoned => "landed",
+      (): Abandoned => "dropped",
     );
     try {
-      if (await Promise.race([settled, waited])) return "dropped";
+      const outcome = await Promise.race([settled, waited]);
+      if (outcome !== undefined) return outcome;
     } finally {
       clearTimeout(timer);
     }
@@ -120,9 +122,11 @@ export class OrderOutput implements OrderSink {
     this.upload = upload;
     this.uploading = upload.done().catch((error: unknown) => {
       const failure = error instanceof Error ? error : new Error(String(error));
-      // Not our own abandon or interrupt: the upload failed on its own. (lib-storage has then
-      // already destroyed the stream with a bare AbortError, which is all the writer saw.)
-      if (!(failure instanceof OutputAbandonedError) && failure !== this.interruptReason && !this.aborting) this.failure = failure;
+      // S3's own failure, not our abandon, interrupt or abort, nor the cleanup after an abandon
+      // (a failed AbortMultipartUpload: nothing can complete anyway). When S3 fails first,
+      // lib-storage destroys the stream with a bare AbortError, which is all the writer sees.
+      const ours = failure instanceof OutputAbandonedError || failure === this.interruptReason || this.aborting || stream.errored instanceof OutputAbandonedError;
+      if (!ours) this.failure = failure;
       // A failed upload must also fail the writer waiting for 'drain'.
       if (!stream.destroyed) stream.destroy(failure);
       throw error;

@@ -22,7 +22,7 @@ import { formatOfKey, isUnderPrefix, outputKeyFor } from "./keys";
 import { LIMITS } from "./limits";
 import { appendHistory, errorEntries, type FinalFields, type MetadataItem, processingItem } from "./metadata-item";
 import type { MetadataStore } from "./metadata-store";
-import { deleteOutput, OrderOutput } from "./output";
+import { type Abandoned, deleteOutput, OrderOutput } from "./output";
 import { processOrders } from "./pipeline";
 import { objectEvent, type ObjectEvent } from "./s3-record";
 import { statusMessage } from "./status-message";
@@ -139,18 +139,8 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
     clearTimeout(timer);
     const guard = timedOut;
     const abandoned = await output.abandon();
-    // The upload's own failure (S3 answering 503, say) is the cause, not the write it broke.
-    let cause = guard ?? output.uploadError ?? error;
-    // Time that earlier records of the event took is the event's problem: retried, not FAILED.
-    if (cause instanceof ProcessingTimeoutError && sharedTime) cause = new TimeShareExhaustedError(event.key, Date.now() - startedMs);
-    // S3 still hangs on the output. If its last request could yet land, no outcome is recorded that
-    // it may contradict; and a timeout spent waiting on S3 is not the file's fault. Both are retried.
-    // A file's own rejection stands: nothing can land, and a retry would find it again.
-    if (abandoned === "may-land" || (abandoned === "hanging" && cause instanceof ProcessingTimeoutError)) {
-      throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
-    }
-    if (!(cause instanceof FileRejectedError)) throw cause;
-    failure = cause;
+    // The guard fired while the last request was on its way, and it landed: the file is done.
+    if (abandoned !== "landed") failure = failureOf(abandoned, output.uploadError ?? guard ?? error, sharedTime, event.key, startedMs);
   } finally {
     clearTimeout(timer);
   }
@@ -197,6 +187,24 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   metrics.addMetric(METRIC.processingMs, MetricUnit.Milliseconds, fields.DurationMs);
   await settle(final, deps);
   return status;
+}
+
+/**
+ * What stopped a file, once its output was abandoned: a `FileRejectedError` to record as FAILED,
+ * or thrown for Lambda's retry. `cause` puts S3's own failure of the upload (a 503, say) before the
+ * guard's timeout and before the write that the upload's failure broke.
+ */
+function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, key: string, startedMs: number): FileRejectedError {
+  // Time that earlier records of the event took is the event's problem: retried, not FAILED.
+  if (cause instanceof ProcessingTimeoutError && sharedTime) throw new TimeShareExhaustedError(key, Date.now() - startedMs);
+  // S3 still hangs on the output. If its last request could yet land, no outcome is recorded that
+  // it may contradict; and a timeout spent waiting on S3 is not the file's fault. Both are retried.
+  // A file's own rejection stands: nothing can land, and a retry would find it again.
+  if (abandoned === "may-land" || (abandoned === "hanging" && cause instanceof ProcessingTimeoutError)) {
+    throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
+  }
+  if (!(cause instanceof FileRejectedError)) throw cause;
+  return cause;
 }
 
 /**

@@ -176,6 +176,15 @@ describe("a CSV quoted field that runs on", () => {
     expect(await run("csv", text)).toEqual({ written: ["A1", "A2"], errors: [] });
   });
 
+  it("refuses a last row whose open quote takes the optional columns after a needed one into it", async () => {
+    const reordered = "order_id,customer_id,order_date,currency,quantity,unit_price,sku,note";
+    const text = [reordered, "A1,C1,2025-07-10,EUR,1,1.00,S1,n", 'A2,C1,2025-07-10,EUR,1,1.00,"S2,gift wrap please'].join("\n");
+    expect(await run("csv", text)).toEqual({
+      written: ["A1"],
+      errors: ["3 -: the row on line 3 opens a quoted field that never closes, so the fields after it run into it; add the closing double quote"],
+    });
+  });
+
   it("leaves quoted fields that close, line ends inside them included, alone", async () => {
     const text = [HEADER, row("A1"), `A2,C1,2025-07-10,EUR,"S2\nsecond line",1,1.00`, row("A3")].join("\n");
     expect((await run("csv", text)).written).toEqual(["A1", "A2", "A3"]);

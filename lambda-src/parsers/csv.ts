@@ -288,9 +288,9 @@ class RowGrouper {
   /** Physical line of the next row. */
   nextLine = 1;
   private columns: ColumnIndex | undefined;
-  /** The last row: its line and number of fields. */
+  /** The last row and its line. */
+  private lastRow: readonly string[] = [];
   private lastRowLine = 0;
-  private lastRowFields = 0;
   /** The order being read: its `order_id` (undefined before the first), first line and fields, all trimmed. */
   private orderId: string | undefined;
   private orderLine = 0;
@@ -314,8 +314,8 @@ class RowGrouper {
         this.columns = columnIndex(row);
         continue;
       }
+      this.lastRow = row;
       this.lastRowLine = rowLine;
-      this.lastRowFields = row.length;
       const orderId = trimmed(row[columns.order_id] ?? "");
       if (orderId !== "" && orderId === this.orderId) {
         if (this.refusal === undefined) this.agree(row, columns, rowLine);
@@ -337,14 +337,18 @@ class RowGrouper {
   }
 
   /**
-   * Refuses the order of the last row, whose quoted field never closes, when that field took in
-   * a column the order needs: it would only be reported missing. (A quote left open in the row's
-   * last needed field loses nothing: that field is the rest of the line.)
+   * Refuses the order of the last row, whose quoted field (its last) never closes, when that field
+   * took in more than its own value: a column the order needs, which would only be reported
+   * missing, or, when it is a needed field itself, the fields after it. (A quote left open on the
+   * row's last value loses nothing: `..., "1.00` reads as 1.00.)
    */
   unclosedQuote(): void {
     const columns = this.columns;
     if (this.orderId === undefined || this.refusal !== undefined || columns === undefined) return;
-    if (CSV_COLUMNS.every((column) => columns[column] < this.lastRowFields)) return;
+    const open = this.lastRow.length - 1;
+    const swallowedNeeded = CSV_COLUMNS.some((column) => columns[column] > open);
+    const neededAndMore = CSV_COLUMNS.some((column) => columns[column] === open) && this.lastRow[open].includes(",");
+    if (!swallowedNeeded && !neededAndMore) return;
     this.refuse(undefined, `the row on line ${this.lastRowLine} opens a quoted field that never closes, so the fields after it run into it; add the closing double quote`);
   }
 
