@@ -212,13 +212,15 @@ export class OrderValidator implements CheckedOrder {
    * Ends the order `begin` started: records its id (a later order with the same id is a
    * duplicate) and returns `undefined` when it is valid, else its problems. With `refusal`, the
    * parser refused the order as a whole (its rows disagree, it has too many items): its problems
-   * are its order-level fields' (but the refused field's), the refusal and a duplicate id, as
-   * when `check` finds too many items; its items go unreported, and its id still counts as seen.
+   * are its order-level fields' (but the refused field's, and none when the refusal names no
+   * field), the refusal and a duplicate id, as when `check` finds too many items; its items go
+   * unreported, and its id still counts as seen.
    */
   finish(refusal?: OrderProblem): readonly OrderProblem[] | undefined {
     const orderId = this.pendingOrderId;
     if (refusal !== undefined) {
-      const orderLevel = (this.problems ?? []).slice(0, this.orderLevelProblems).filter((problem) => problem.field !== refusal.field);
+      // A refusal without a field is about the whole row (its quoting): the fields it read are no evidence.
+      const orderLevel = refusal.field === undefined ? [] : (this.problems ?? []).slice(0, this.orderLevelProblems).filter((problem) => problem.field !== refusal.field);
       this.problems = [...orderLevel, refusal];
     }
     if (orderId !== undefined && !this.seen.add(orderId)) {

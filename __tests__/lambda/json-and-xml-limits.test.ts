@@ -80,7 +80,7 @@ describe("parseJson element limit", () => {
     const tooDeep = `[{"orderId": "A", "note": ${nested(LIMITS.maxNesting - 1)}}]`;
     expect(await outcome(parseJson, deepest, 65_536)).toEqual(["A"]);
     expect(await outcome(parseJson, tooDeep, 65_536)).toBe(
-      `The JSON is malformed: arrays and objects nest more than ${LIMITS.maxNesting} levels deep at byte ${tooDeep.indexOf("[", 1) + LIMITS.maxNesting - 2}; orders need at most 5.`,
+      `The JSON is malformed: arrays and objects nest more than ${LIMITS.maxNesting} levels deep at line 1, column ${tooDeep.indexOf("[", 1) + LIMITS.maxNesting - 1}; orders need at most 5.`,
     );
   });
 });

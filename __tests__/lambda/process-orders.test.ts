@@ -283,6 +283,13 @@ describe("a JSON syntax error", () => {
     }
   });
 
+  it("counts characters, not UTF-16 units, in columns, and says what is wrong inside strings and numbers", async () => {
+    await expect(run("json", '[{"orderId":"😀😀","customerId":"C1" "x":1}]')).rejects.toThrow("at line 1, column 36 it has a value where a comma");
+    await expect(run("json", '["A\\x1"]')).rejects.toThrow("at line 1, column 5 it has the escape \\x in a string; JSON escapes only");
+    await expect(run("json", "[-x]")).rejects.toThrow("at line 1, column 3 it has a number that ends too soon");
+    await expect(run("json", "[tru]")).rejects.toThrow("it has a misspelled true, false or null");
+  });
+
   it("says where a document ends wrongly too", async () => {
     await expect(run("json", "[1 2")).rejects.toThrow("The JSON is malformed: at line 1, column 4 it has a value where a comma or a closing bracket or brace belongs");
   });
@@ -314,6 +321,43 @@ describe("a CSV with a space before a quoted field", () => {
         '4 items[0].unitPrice: unit_price on line 4 has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma',
       ],
     });
+  });
+});
+
+describe("CSV quoting and line ends, second round", () => {
+  const QUOTE_TEXT = "has text right after the closing quote of a field, so the quotes would be part of the value; quote the whole field, or remove that text";
+  const SPACE = "has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma";
+
+  it("fails a file whose data lines end with CR alone after an LF header, instead of dropping orders", async () => {
+    const text = `${HEADER},note\n${row("A1")},\r${row("A2")},\r`;
+    await expect(run("csv", text)).rejects.toThrow("the row on line 2 holds a line that ends with CR alone, so the line after it runs into it; end every line with LF or CRLF");
+  });
+
+  it("refuses an order whose quote closes before the field ends, on one line", async () => {
+    const text = [HEADER, 'A1,"C1"x,y",2025-07-10,EUR,S1,1,1.00', row("A2")].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["A2"], errors: [`2 -: the row on line 2 ${QUOTE_TEXT}`] });
+  });
+
+  it("names a space before a quote in a later row, and in an ignored column, instead of what it shifts", async () => {
+    const text = [`${HEADER},note`, `${row("A1")},n`, 'A1, "C1",2025-07-10,EUR,S2,1,1.00,n', `${row("B1")}, "gift, wrap"`, row("C1")].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["C1"], errors: [`2 customerId: customer_id on line 3 ${SPACE}`, `4 -: column 8 on line 4 ${SPACE}`] });
+  });
+
+  it("reports an open quote on the last line alone, not the fields it swallowed", async () => {
+    const text = [HEADER, row("A1"), 'A2,"C1,2025-07-10,EUR,S1,1,1.00'].join("\n");
+    expect((await run("csv", text)).errors).toEqual(["3 -: the row on line 3 opens a quoted field that never closes, so the fields after it run into it; add the closing double quote"]);
+  });
+
+  it("reads a header name quoted after a space with spaces inside the quotes", async () => {
+    expect((await run("csv", [HEADER.replace(",sku,", ', " sku ",'), row("A1")].join("\n"))).written).toEqual(["A1"]);
+  });
+
+  it("keeps the fix in messages that quote long values or many columns", async () => {
+    const many = `${HEADER}${",unit_price".repeat(4)}`;
+    await expect(run("csv", `${many}\n${row("A1")}\n`)).rejects.toThrow("its header names unit_price more than once (columns 7, 8, 9 and 2 more), so which one holds the value is unclear; keep one");
+    const long = "C".repeat(400);
+    const { errors } = await run("csv", [HEADER, row("A1"), row("A1", long), row("B1")].join("\n"));
+    expect(errors).toEqual([`2 customerId: customer_id "${"C".repeat(40)}..." on line 3 differs from "C1" on line 2; rows of one order must agree`]);
   });
 });
 

@@ -1,5 +1,6 @@
 import Papa from "papaparse";
 import { orderDateMillis } from "../dates";
+import { clip } from "../clip";
 import { MalformedFileError, MissingColumnError } from "../errors";
 import { LIMITS } from "../limits";
 import { isBlank, trimmed } from "../text";
@@ -17,6 +18,8 @@ const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", curren
 /** Every column's field name; the last three are an item's. */
 const COLUMN_FIELDS: Readonly<Record<Column, string>> = { order_id: "orderId", ...FIELD_NAMES, sku: "sku", quantity: "quantity", unit_price: "unitPrice" };
 const ITEM_COLUMNS: ReadonlySet<Column> = new Set(["sku", "quantity", "unit_price"]);
+/** Longest value a message quotes, so the fix after it stays within the kept message. */
+const QUOTED_VALUE_LENGTH = 43;
 const ASCII_LETTERS = /^[A-Za-z]+$/;
 /** Why a file whose lines end with CR alone fails: to the parser it is one row. */
 const CR_ONLY = "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends";
@@ -37,14 +40,14 @@ function columnIndex(header: readonly string[]): ColumnIndex {
     }
   }
   // A name after a space and in quotes (`order_id, "sku"`) keeps its quotes: the space makes them text.
-  const names = header.map((name) => name.trim().toLowerCase().replace(/^"(.*)"$/, "$1"));
+  const names = header.map((name) => name.trim().toLowerCase().replace(/^"(.*)"$/, "$1").trim());
   if (names.some((name) => name.includes("\r"))) throw new MalformedFileError("CSV", CR_ONLY);
   const missing = CSV_COLUMNS.filter((column) => !names.includes(column));
   if (missing.length > 0) throw new MissingColumnError(missing);
   const twice = CSV_COLUMNS.find((column) => names.indexOf(column) !== names.lastIndexOf(column));
   if (twice !== undefined) {
     const columns = names.flatMap((name, index) => (name === twice ? [index + 1] : []));
-    const listed = `${columns.slice(0, -1).join(", ")} and ${columns[columns.length - 1]}`;
+    const listed = columns.length > 3 ? `${columns.slice(0, 3).join(", ")} and ${columns.length - 3} more` : `${columns.slice(0, -1).join(", ")} and ${columns[columns.length - 1]}`;
     throw new MalformedFileError("CSV", `its header names ${twice} more than once (columns ${listed}), so which one holds the value is unclear; keep one`);
   }
   return Object.fromEntries(CSV_COLUMNS.map((column) => [column, names.indexOf(column)])) as Record<Column, number>;
@@ -109,6 +112,12 @@ export class CsvRowReader {
   /** After `end`: the last row, one line, opens a quoted field that never closes, which takes in the rest of the row. */
   unclosedLastRow = false;
   /**
+   * After `rows` or `end`: indexes of the returned rows, each on one line, with text right after a
+   * closing quote (`"C1"x`): papaparse keeps the quote and the text in the value, and may join
+   * the fields up to the next quote.
+   */
+  badQuoteRows: number[] = [];
+  /**
    * After `rows`: the index of the first row whose quoted field ran on over later lines and
    * closed at a later quote (papaparse reports a malformed quote in a row that spans lines), so
    * the rows between were taken into one field. Such a field can even pass validation.
@@ -137,6 +146,7 @@ export class CsvRowReader {
     this.consumed = cursor;
     this.longRow = undefined;
     this.runawayRow = undefined;
+    this.badQuoteRows = [];
     for (const error of result.errors) {
       // Rarely any: a quoted field with a line end inside never reports one when its quotes are right.
       if (error.code !== "InvalidQuotes" || error.row === undefined) continue;
@@ -145,6 +155,7 @@ export class CsvRowReader {
         this.runawayRow = error.row;
         break;
       }
+      if (row !== undefined) this.badQuoteRows.push(error.row);
     }
     // Only text longer than the limit can hold a row longer than it: rarely measured.
     if (cursor - before > this.maxRowChars) this.longRow = this.firstLongRow(input.slice(0, cursor - before));
@@ -160,10 +171,11 @@ export class CsvRowReader {
     const input = this.rest;
     this.rest = "";
     const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
+    this.badQuoteRows = [];
     if (result.errors.some((error) => error.code === "MissingQuotes")) {
       if (spansLines(input.trimEnd())) this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
       else this.unclosedLastRow = true;
-    }
+    } else if (result.errors.some((error) => error.code === "InvalidQuotes")) this.badQuoteRows = [0];
     return withoutCarriageReturns(result.data);
   }
 
@@ -246,7 +258,7 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
       grouper.rows(rows.slice(0, long.index)); // to count the lines before it
       throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine));
     }
-    grouper.rows(rows);
+    grouper.rows(rows, reader.badQuoteRows);
     await visitor.drain();
   }
   const last = reader.end();
@@ -256,7 +268,7 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
   if (reader.runawayQuote === "text after closing quote") {
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text`);
   }
-  grouper.rows(last);
+  grouper.rows(last, reader.badQuoteRows);
   if (reader.unclosedLastRow) grouper.unclosedQuote();
   grouper.end();
 }
@@ -288,6 +300,8 @@ class RowGrouper {
   /** Physical line of the next row. */
   nextLine = 1;
   private columns: ColumnIndex | undefined;
+  /** Fields of the header row: a row with more may hold two lines joined by a CR line end. */
+  private headerFields = 0;
   /** The last row and its line. */
   private lastRow: readonly string[] = [];
   private lastRowLine = 0;
@@ -303,7 +317,8 @@ class RowGrouper {
 
   constructor(private readonly visitor: OrderVisitor) {}
 
-  rows(block: readonly string[][]): void {
+  /** Reads `block`; `badQuotes` are the indexes of its rows with text right after a closing quote. */
+  rows(block: readonly string[][], badQuotes: readonly number[] = []): void {
     for (let r = 0; r < block.length; r++) {
       const row = block[r];
       const rowLine = this.nextLine;
@@ -312,15 +327,20 @@ class RowGrouper {
       const columns = this.columns;
       if (columns === undefined) {
         this.columns = columnIndex(row);
+        this.headerFields = row.length;
         continue;
+      }
+      if (row.length > this.headerFields && row.some((field) => field.includes("\r"))) {
+        throw new MalformedFileError("CSV", `the row on line ${rowLine} holds a line that ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
       }
       this.lastRow = row;
       this.lastRowLine = rowLine;
       const orderId = trimmed(row[columns.order_id] ?? "");
       if (orderId !== "" && orderId === this.orderId) {
+        ++this.itemCount;
+        if (this.quoted && this.refusal === undefined) this.checkQuoting(row, columns, rowLine, badQuotes.includes(r));
         if (this.refusal === undefined) this.agree(row, columns, rowLine);
-        if (++this.itemCount <= LIMITS.maxItems) this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
-        if (this.quoted && this.refusal === undefined) this.checkQuoting(row, columns, rowLine);
+        if (this.itemCount <= LIMITS.maxItems) this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
         continue;
       }
       this.end();
@@ -332,7 +352,7 @@ class RowGrouper {
       this.itemCount = 1;
       this.visitor.begin({ line: rowLine }, orderId, this.customerId, this.orderDate, this.currency);
       this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
-      if (this.quoted) this.checkQuoting(row, columns, rowLine);
+      if (this.quoted) this.checkQuoting(row, columns, rowLine, badQuotes.includes(r));
     }
   }
 
@@ -353,15 +373,22 @@ class RowGrouper {
   }
 
   /**
-   * Refuses the order when one of its fields has a space before its opening quote: RFC 4180 quotes
-   * only a whole field, so the quotes would become part of the value (an id of "C1", quotes and all).
+   * Refuses the order when a field of the row is quoted wrongly. RFC 4180 quotes only a whole
+   * field, so with a space before the opening quote, or text after the closing one, the quotes
+   * would become part of the value (an id of "C1", quotes and all), and a comma inside them would
+   * split the field and shift the columns after it.
    */
-  private checkQuoting(row: readonly string[], columns: ColumnIndex, rowLine: number): void {
-    for (const column of CSV_COLUMNS) {
-      const raw = row[columns[column]];
-      if (raw === undefined || raw.length < 2 || raw.charCodeAt(0) > 0x20 || raw.trimStart().charCodeAt(0) !== 0x22) continue;
-      const field = ITEM_COLUMNS.has(column) ? fieldName(COLUMN_FIELDS[column], Math.min(this.itemCount, LIMITS.maxItems) - 1) : COLUMN_FIELDS[column];
-      this.refuse(field, `${column} on line ${rowLine} has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma`);
+  private checkQuoting(row: readonly string[], columns: ColumnIndex, rowLine: number, textAfterQuote: boolean): void {
+    if (textAfterQuote) {
+      this.refuse(undefined, `the row on line ${rowLine} has text right after the closing quote of a field, so the quotes would be part of the value; quote the whole field, or remove that text`);
+      return;
+    }
+    for (let i = 0; i < row.length; i++) {
+      const raw = row[i];
+      if (raw.length < 2 || raw.charCodeAt(0) > 0x20 || raw.trimStart().charCodeAt(0) !== 0x22) continue;
+      const column = CSV_COLUMNS.find((name) => columns[name] === i);
+      const field = column === undefined ? undefined : ITEM_COLUMNS.has(column) ? fieldName(COLUMN_FIELDS[column], Math.min(this.itemCount, LIMITS.maxItems) - 1) : COLUMN_FIELDS[column];
+      this.refuse(field, `${column ?? `column ${i + 1}`} on line ${rowLine} has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma`);
       return;
     }
   }
@@ -392,7 +419,8 @@ class RowGrouper {
     if (raw === expected || this.refusal !== undefined) return;
     const value = optionalTrimmed(raw);
     if (value === expected || sameNormalized(column, value, expected)) return;
-    this.refuse(FIELD_NAMES[column], `${column} "${value ?? ""}" on line ${rowLine} differs from "${expected ?? ""}" on line ${this.orderLine}; rows of one order must agree`);
+    const quote = (text: string | undefined): string => clip(text ?? "", QUOTED_VALUE_LENGTH);
+    this.refuse(FIELD_NAMES[column], `${column} "${quote(value)}" on line ${rowLine} differs from "${quote(expected)}" on line ${this.orderLine}; rows of one order must agree`);
   }
 
   private tooManyItems(): OrderProblem {

@@ -24,20 +24,25 @@ function malformed(error: unknown, where?: (offset: number) => string, lastToken
   const detail = error instanceof Error ? error.message : String(error);
   if (/in the middle|mid-parsing/i.test(detail)) return new MalformedFileError("JSON", "it ends before the document is complete, as if truncated; upload the whole file");
   if (/in state ENDED/.test(detail)) return new MalformedFileError("JSON", "there is content after the end of the document; remove it");
-  const character = /^Unexpected "([\s\S])" at chunk position "\d+" \(absolute position "(\d+)"\)/.exec(detail);
+  const character = /^Unexpected "([\s\S])" at chunk position "\d+" \(absolute position "(\d+)"\) in state (\w+)/.exec(detail);
   const token = /^Unexpected (\w+) \(.*\) in state (\w+)/s.exec(detail);
   const offset = character !== null ? Number(character[2]) : lastToken;
-  const problem = character !== null ? unexpectedCharacter(character[1]) : token !== null ? unexpectedToken(token[1], token[2]) : undefined;
+  const problem = character !== null ? unexpectedCharacter(character[1], character[3]) : token !== null ? unexpectedToken(token[1], token[2]) : undefined;
   if (problem === undefined || offset === undefined || where === undefined) return new MalformedFileError("JSON", detail.replace(/\s*Either not all the data.*$/s, "").replace(/\.$/, ""));
   return new MalformedFileError("JSON", `at ${where(offset)} it has ${problem}`);
 }
 
-/** A character the tokenizer could not start a token with (one byte of it, for a non-ASCII one). */
-function unexpectedCharacter(char: string): string {
+/** A character the tokenizer could not take in its state (one byte of it, for a non-ASCII one). */
+function unexpectedCharacter(char: string, state: string): string {
+  const code = char.charCodeAt(0);
+  if (state === "STRING_AFTER_BACKSLASH") return `the escape \\${char} in a string; JSON escapes only \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t and \\u with four hex digits`;
+  if (state.startsWith("STRING_UNICODE")) return "a \\u escape without four hex digits in a string; write it as \\u00e9, for example";
+  if (state.startsWith("STRING")) return `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")} inside a string; escape it (\\n, \\t, \\u0001) or remove it`;
+  if (state.startsWith("NUMBER")) return "a number that ends too soon; write digits after a minus sign, a decimal point or an exponent";
+  if (/^(TRUE|FALSE|NULL)/.test(state)) return "a misspelled true, false or null; write them in lower case, whole";
   if (char === "'") return "a single quote; JSON strings and names take double quotes";
   if (char === "/") return "a slash outside a string; JSON has no comments, so remove them";
   if (/[A-Za-z]/.test(char)) return `a bare word starting with "${char}"; JSON names and text take double quotes, and other values are numbers, true, false or null`;
-  const code = char.charCodeAt(0);
   if (code >= 0x80) return "a character outside a string; put text in double quotes";
   if (code < 0x20 || code === 0x7f) return `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}; remove it`;
   return `an unexpected "${char}"; check the brackets, braces, commas and colons around it`;
@@ -53,8 +58,18 @@ function unexpectedToken(type: string, state: string): string {
   return `an unexpected ${type.toLowerCase().replace(/_/g, " ")}; check the brackets, braces, commas and colons around it`;
 }
 
+/** Characters (code points, as XML and editors count them) of `text` from `start` to `end`. */
+function characters(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xdc00 || code > 0xdfff) count++;
+  }
+  return count;
+}
+
 /**
- * Turns the parser's byte offsets into lines and columns. It holds the chunk given to the parser
+ * Turns the parser's byte offsets into lines and columns (in characters). It holds the chunk given to the parser
  * last, and counts what came before it: bytes (the parser's, and blank ones read before the parser
  * started), line ends, and the characters after the last line end.
  */
@@ -79,7 +94,7 @@ class TextPosition {
       this.lines++;
       lastLf = at;
     }
-    this.column = lastLf >= 0 ? previous.length - lastLf - 1 : this.column + previous.length;
+    this.column = (lastLf >= 0 ? 0 : this.column) + characters(previous, lastLf + 1, previous.length);
     this.before += this.chunkBytes;
     this.chunk = chunk;
     this.chunkBytes = Buffer.byteLength(chunk, "utf8");
@@ -89,11 +104,14 @@ class TextPosition {
     }
   }
 
-  /** "line L, column C" of the parser's byte `offset` when it lies in the current chunk; else "byte N" of the file. */
-  describe(offset: number): string {
+  /**
+   * "line L, column C" of the parser's byte `offset` when it lies in the current chunk; else, or
+   * when asked (`form`, for a value that may start chunks before), "byte N" of the text.
+   */
+  describe(offset: number, form?: "byte"): string {
     const chunk = this.chunk;
     let bytes = this.before;
-    if (offset < bytes) return `byte ${this.skipped + offset}`;
+    if (offset < bytes || form === "byte") return `byte ${this.skipped + offset}`;
     let index = 0;
     for (; index < chunk.length && bytes < offset; index++) {
       const code = chunk.charCodeAt(index);
@@ -105,7 +123,7 @@ class TextPosition {
       line++;
       lastLf = at;
     }
-    return `line ${line}, column ${lastLf >= 0 ? index - lastLf : this.column + index + 1}`;
+    return `line ${line}, column ${(lastLf >= 0 ? 0 : this.column) + characters(chunk, lastLf + 1, index) + 1}`;
   }
 }
 
@@ -113,12 +131,12 @@ function elementTooLong(index: number): MalformedFileError {
   return new MalformedFileError("JSON", `element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends`);
 }
 
-function outsideTooLong(at: number): MalformedFileError {
-  return new MalformedFileError("JSON", `the value at byte ${at}, outside the orders array, is longer than ${LIMITS.maxJsonElementBytes} bytes; keep beside "orders" only small fields`);
+function outsideTooLong(where: string): MalformedFileError {
+  return new MalformedFileError("JSON", `the value at ${where}, outside the orders array, is longer than ${LIMITS.maxJsonElementBytes} bytes; keep beside "orders" only small fields`);
 }
 
-function tooDeep(offset: number): MalformedFileError {
-  return new MalformedFileError("JSON", `arrays and objects nest more than ${LIMITS.maxNesting} levels deep at byte ${offset}; orders need at most 5`);
+function tooDeep(where: string): MalformedFileError {
+  return new MalformedFileError("JSON", `arrays and objects nest more than ${LIMITS.maxNesting} levels deep at ${where}; orders need at most 5`);
 }
 
 /** Where the watcher is, relative to the orders array. */
@@ -152,7 +170,11 @@ class OrdersArrayWatcher {
   private key: unknown;
   private afterColon = false;
 
-  constructor(private readonly root: "array" | "object") {}
+  /** @param where the line and column of a parser offset (or its byte), for messages */
+  constructor(
+    private readonly root: "array" | "object",
+    private readonly where: (offset: number, form?: "byte") => string,
+  ) {}
 
   /** Root object only: it has an `orderId` of its own, so it is most likely one order without its array. */
   looksLikeOneOrder = false;
@@ -164,10 +186,10 @@ class OrdersArrayWatcher {
 
   readonly onToken = ({ token, value, offset }: { token: TokenType; value?: unknown; offset: number }): void => {
     const depth = this.depth;
-    if (this.place !== Place.In && offset - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.lastToken);
+    if (this.place !== Place.In && offset - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.where(this.lastToken, "byte"));
     this.lastToken = offset;
     if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
-      if (++this.depth > LIMITS.maxNesting) throw tooDeep(offset);
+      if (++this.depth > LIMITS.maxNesting) throw tooDeep(this.where(offset));
     } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) this.depth--;
     if (this.place === Place.In) {
       if (depth !== (this.root === "array" ? 1 : 2) || (token !== TokenType.COMMA && token !== TokenType.RIGHT_BRACKET)) return;
@@ -200,7 +222,7 @@ class OrdersArrayWatcher {
   check(written: number): void {
     if (this.place === Place.In) {
       if (written - this.mark - 1 > LIMITS.maxJsonElementBytes) throw elementTooLong(this.index);
-    } else if (written - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.lastToken);
+    } else if (written - this.lastToken > LIMITS.maxJsonElementBytes) throw outsideTooLong(this.where(this.lastToken, "byte"));
   }
 
   private openArray(offset: number): void {
@@ -231,7 +253,7 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
       parser.onValue = ({ value, key }) => {
         visitElement(visitor, key as number, value);
       };
-      watcher = new OrdersArrayWatcher(first === "[" ? "array" : "object");
+      watcher = new OrdersArrayWatcher(first === "[" ? "array" : "object", (offset, form) => position.describe(offset, form));
       parser.onToken = watcher.onToken;
     }
     position.next(chunk, true);
