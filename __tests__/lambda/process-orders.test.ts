@@ -348,6 +348,12 @@ describe("CSV quoting and line ends, second round", () => {
     expect((await run("csv", text)).errors).toEqual(["3 -: the row on line 3 opens a quoted field that never closes, so the fields after it run into it; add the closing double quote"]);
   });
 
+  it("names an open quote in a header with no rows after it, instead of missing columns", async () => {
+    await expect(run("csv", HEADER.replace(",order_date,", ',"order_date,'))).rejects.toThrow(
+      "the header row on line 1 opens a quoted field that never closes, so the names after it run into it; add the closing double quote",
+    );
+  });
+
   it("reads a header name quoted after a space with spaces inside the quotes", async () => {
     expect((await run("csv", [HEADER.replace(",sku,", ', " sku ",'), row("A1")].join("\n"))).written).toEqual(["A1"]);
   });

@@ -268,6 +268,9 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
   if (reader.runawayQuote === "text after closing quote") {
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text`);
   }
+  if (reader.unclosedLastRow && !grouper.hasHeader) {
+    throw new MalformedFileError("CSV", `the header row on line ${grouper.nextLine} opens a quoted field that never closes, so the names after it run into it; add the closing double quote`);
+  }
   grouper.rows(last, reader.badQuoteRows);
   if (reader.unclosedLastRow) grouper.unclosedQuote();
   grouper.end();
@@ -316,6 +319,11 @@ class RowGrouper {
   private refusal: OrderProblem | undefined;
 
   constructor(private readonly visitor: OrderVisitor) {}
+
+  /** Whether the header row has been read. */
+  get hasHeader(): boolean {
+    return this.columns !== undefined;
+  }
 
   /** Reads `block`; `badQuotes` are the indexes of its rows with text right after a closing quote. */
   rows(block: readonly string[][], badQuotes: readonly number[] = []): void {
