@@ -3,7 +3,7 @@ import { LIMITS } from "../../lambda-src/limits";
 import { processOrders } from "../../lambda-src/pipeline";
 import { OrderTally } from "../../lambda-src/tally";
 import type { SupportedFormat } from "../../lambda-src/types";
-import { csvText, jsonText, ndjsonText, testOrder, xmlText } from "../helpers/lambda-orders";
+import { csvText, jsonText, ndjsonText, type TestOrder, testOrder, xmlText } from "../helpers/lambda-orders";
 import { chunksOf, piecesOf } from "../helpers/pieces";
 
 /** Runs the pure path over `text`: the output's order ids and the tally's errors, as "position field: message". */
@@ -34,6 +34,16 @@ async function runLines(format: SupportedFormat, text: string): Promise<{ lines:
   return { lines: lines.map((line) => JSON.parse(line) as { orderId: string; items: unknown[] }), errors: tally.errors.map((error) => error.message) };
 }
 
+/** The same orders written in each format. */
+function inEveryFormat(orders: readonly TestOrder[]): [SupportedFormat, string][] {
+  return [
+    ["csv", csvText(orders)],
+    ["json", jsonText(orders)],
+    ["ndjson", ndjsonText(orders)],
+    ["xml", xmlText(orders)],
+  ];
+}
+
 const HEADER = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
 const row = (id: string, customer = "C1"): string => `${id},${customer},2025-07-10,EUR,S1,1,1.00`;
 const duplicate = (id: string): string => `orderId "${id}" already appeared earlier in the file; give every order its own orderId`;
@@ -61,12 +71,7 @@ describe("an order the parser refuses as a whole", () => {
       'currency: currency "DOLLARS" is not a three-letter code; use an ISO 4217 code such as USD',
       `items: the order has ${LIMITS.maxItems + 1} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
     ];
-    for (const [format, text] of [
-      ["csv", csvText(orders)],
-      ["json", jsonText(orders)],
-      ["ndjson", ndjsonText(orders)],
-      ["xml", xmlText(orders)],
-    ] as const) {
+    for (const [format, text] of inEveryFormat(orders)) {
       const { written, errors } = await run(format, text);
       expect({ format, written, errors: errors.map((error) => error.replace(/^\d+ /, "")) }).toEqual({ format, written: ["B1"], errors: expected });
     }
@@ -222,12 +227,7 @@ describe("the item limit", () => {
   it("writes an order of exactly 1000 items whole, in every format", async () => {
     const items = Array.from({ length: LIMITS.maxItems }, (_, i) => ({ sku: `S${i}`, quantity: 1, unitPrice: "1.00" }));
     const orders = [testOrder({ orderId: "K1", items }), testOrder({ orderId: "K2" })];
-    for (const [format, text] of [
-      ["csv", csvText(orders)],
-      ["json", jsonText(orders)],
-      ["ndjson", ndjsonText(orders)],
-      ["xml", xmlText(orders)],
-    ] as const) {
+    for (const [format, text] of inEveryFormat(orders)) {
       const { lines, errors } = await runLines(format, text);
       expect({ format, errors, items: lines.map((line) => line.items.length) }).toEqual({ format, errors: [], items: [1000, 2] });
     }
