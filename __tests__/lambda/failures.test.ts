@@ -288,6 +288,43 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
   }, 20_000);
 
+  it("records the file's outcome when the guard fires while the output's PUT is on its way and then lands", async () => {
+    // Prepare: the guard fires 150 ms in, during the PUT of the output, which S3 answers at 600 ms.
+    tableKeepingPuts();
+    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ ETag: '"out"' }), 600)));
+    sns.on(PublishCommand).resolves({});
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+
+    // Act
+    await handler(eventOf(), fakeContext(() => deadline - Date.now()));
+
+    // Assess: the output is whole, so the file SUCCEEDED and its output stays.
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "SUCCEEDED" });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it("puts S3's refusal of an output part before the guard's timeout: the file is retried, not failed", async () => {
+    // Prepare: the guard fires 150 ms in; the parts in flight then come back 503.
+    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    const slowDown = new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." });
+    s3.on(UploadPartCommand).callsFake(() => new Promise((_resolve, reject) => setTimeout(() => reject(slowDown), 400)));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+
+    // Act
+    const act = handler(eventOf("incoming/big.csv"), fakeContext(() => deadline - Date.now()));
+
+    // Assess
+    await expect(act).rejects.toThrow("Please reduce your request rate.");
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
   it("throws the upload's own error when S3 refuses an output part, not the write it broke", async () => {
     // Prepare: enough orders for a multipart output (over 5 MiB), whose parts S3 refuses.
     const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));

@@ -218,7 +218,7 @@ describe("CSV line ends", () => {
     );
     const long = `${HEADER}\r${`${row("A1")}\r`.repeat(Math.ceil(LIMITS.maxCsvRowChars / 30))}`;
     await expect(run("csv", long)).rejects.toThrow(
-      `the row on line 1 is longer than ${LIMITS.maxCsvRowChars} characters: its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends`,
+      new MalformedFileError("CSV", "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends"),
     );
   });
 });
@@ -288,6 +288,7 @@ describe("a JSON syntax error", () => {
     await expect(run("json", '["A\\x1"]')).rejects.toThrow("at line 1, column 5 it has the escape \\x in a string; JSON escapes only");
     await expect(run("json", "[-x]")).rejects.toThrow("at line 1, column 3 it has a number that ends too soon");
     await expect(run("json", "[tru]")).rejects.toThrow("it has a misspelled true, false or null");
+    await expect(run("json", '["A\\é"]')).rejects.toThrow("at line 1, column 5 it has a backslash before a non-ASCII character in a string");
   });
 
   it("says where a document ends wrongly too", async () => {
@@ -330,7 +331,7 @@ describe("CSV quoting and line ends, second round", () => {
 
   it("fails a file whose data lines end with CR alone after an LF header, instead of dropping orders", async () => {
     const text = `${HEADER},note\n${row("A1")},\r${row("A2")},\r`;
-    await expect(run("csv", text)).rejects.toThrow("the row on line 2 holds a line that ends with CR alone, so the line after it runs into it; end every line with LF or CRLF");
+    await expect(run("csv", text)).rejects.toThrow("line 2 ends with CR alone, so the line after it runs into it; end every line with LF or CRLF");
   });
 
   it("refuses an order whose quote closes before the field ends, on one line", async () => {
@@ -338,14 +339,39 @@ describe("CSV quoting and line ends, second round", () => {
     expect(await run("csv", text)).toEqual({ written: ["A2"], errors: [`2 -: the row on line 2 ${QUOTE_TEXT}`] });
   });
 
-  it("names a space before a quote in a later row, and in an ignored column, instead of what it shifts", async () => {
-    const text = [`${HEADER},note`, `${row("A1")},n`, 'A1, "C1",2025-07-10,EUR,S2,1,1.00,n', `${row("B1")}, "gift, wrap"`, row("C1")].join("\n");
-    expect(await run("csv", text)).toEqual({ written: ["C1"], errors: [`2 customerId: customer_id on line 3 ${SPACE}`, `4 -: column 8 on line 4 ${SPACE}`] });
+  it("names a space before a quote in a later row instead of a disagreement", async () => {
+    const text = [`${HEADER},note`, `${row("A1")},n`, 'A1, "C1",2025-07-10,EUR,S2,1,1.00,n', row("C1")].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["C1"], errors: [`2 customerId: customer_id on line 3 ${SPACE}`] });
+  });
+
+  it("names a space before a quote in an ignored column when the comma in it shifts the needed columns after it", async () => {
+    const header = HEADER.replace("order_id,", "order_id,note,");
+    const text = [header, 'B1, "gift, wrap",C1,2025-07-10,EUR,S1,1,1.00', "C1,n,C1,2025-07-10,EUR,S1,1,1.00"].join("\n");
+    expect(await run("csv", text)).toEqual({ written: ["C1"], errors: [`2 -: column 2 on line 2 ${SPACE}`] });
   });
 
   it("reports an open quote on the last line alone, not the fields it swallowed", async () => {
     const text = [HEADER, row("A1"), 'A2,"C1,2025-07-10,EUR,S1,1,1.00'].join("\n");
     expect((await run("csv", text)).errors).toEqual(["3 -: the row on line 3 opens a quoted field that never closes, so the fields after it run into it; add the closing double quote"]);
+  });
+
+  it("fails CR-only line ends even when the joined rows have no more fields than the header", async () => {
+    const text = `${HEADER},a,b,c,d,e,f,g\n${row("A1")}\r${row("A2")}\n${row("A3")}\n`;
+    await expect(run("csv", text)).rejects.toThrow("line 2 ends with CR alone, so the line after it runs into it; end every line with LF or CRLF");
+  });
+
+  it("reads a CR inside quotes as data: a CRLF in a row with extra columns, a lone CR in a row of the header's width", async () => {
+    // (A lone CR in a row wider than the header fails the file: that is how two lines joined at a CR look.)
+    const crlfNote = `${HEADER},note\r\n${row("A1")},"line one\r\nline two",\r\n${row("A2")},n\r\n`;
+    const loneCr = `${HEADER},note\n${row("A1")},"a\rb"\n${row("A2")},n\n`;
+    expect(await run("csv", crlfNote)).toEqual({ written: ["A1", "A2"], errors: [] });
+    expect(await run("csv", loneCr)).toEqual({ written: ["A1", "A2"], errors: [] });
+  });
+
+  it("ignores a lone quote on the last line, and quoted values in ignored columns at the end of a row", async () => {
+    const reordered = "order_id,customer_id,order_date,currency,quantity,unit_price,sku";
+    expect(await run("csv", [reordered, 'A1,C1,2025-07-10,USD,1,1.00,"Widget, large"', '"'].join("\n"))).toEqual({ written: ["A1"], errors: [] });
+    expect(await run("csv", [`${HEADER},note`, `${row("A1")}," ""Rush"" please"`].join("\n"))).toEqual({ written: ["A1"], errors: [] });
   });
 
   it("names an open quote in a header with no rows after it, instead of missing columns", async () => {

@@ -67,6 +67,25 @@ function withoutCarriageReturns(rows: string[][]): string[][] {
   return rows;
 }
 
+const LONE_CR = /\r(?!\n)/;
+/** A CR with neither an LF nor the end of the text after it. */
+const LONE_CR_INSIDE = /\r(?!\n|$)/;
+
+/**
+ * Where `chunk` has a CR that ends a line alone, when that is certain: the chunk holds no quote
+ * (inside quotes a CR is data). -1 when there is none, or when it cannot tell.
+ */
+function loneCarriageReturn(chunk: string): number {
+  if (chunk.indexOf("\r") < 0 || chunk.includes('"')) return -1;
+  return chunk.search(LONE_CR_INSIDE);
+}
+
+function newlinesBefore(text: string, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at >= 0 && at < end; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
 function spansLines(field: string): boolean {
   return field.includes("\n");
 }
@@ -243,6 +262,12 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
   const grouper = new RowGrouper(visitor);
   for await (const chunk of text) {
     if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
+    const cr = loneCarriageReturn(chunk);
+    if (cr >= 0) {
+      // No line end at all before the header is read: every line ends with CR alone.
+      if (!grouper.hasHeader && !chunk.includes("\n")) throw new MalformedFileError("CSV", CR_ONLY);
+      throw new MalformedFileError("CSV", `line ${grouper.nextLine + newlinesBefore(chunk, cr)} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
+    }
     const rows = reader.rows(chunk);
     const runaway = reader.runawayRow;
     // The first problem in file order, so the outcome does not depend on where chunks are cut.
@@ -272,7 +297,8 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     throw new MalformedFileError("CSV", `the header row on line ${grouper.nextLine} opens a quoted field that never closes, so the names after it run into it; add the closing double quote`);
   }
   grouper.rows(last, reader.badQuoteRows);
-  if (reader.unclosedLastRow) grouper.unclosedQuote();
+  // A lone quote on the last line is a blank row: no order of the rows before it is affected.
+  if (reader.unclosedLastRow && last.some((row) => row.length > 1 || !isBlank(row[0]))) grouper.unclosedQuote();
   grouper.end();
 }
 
@@ -327,6 +353,7 @@ class RowGrouper {
 
   /** Reads `block`; `badQuotes` are the indexes of its rows with text right after a closing quote. */
   rows(block: readonly string[][], badQuotes: readonly number[] = []): void {
+    const bad = badQuotes.length > 0 ? new Set(badQuotes) : undefined;
     for (let r = 0; r < block.length; r++) {
       const row = block[r];
       const rowLine = this.nextLine;
@@ -338,7 +365,8 @@ class RowGrouper {
         this.headerFields = row.length;
         continue;
       }
-      if (row.length > this.headerFields && row.some((field) => field.includes("\r"))) {
+      // Where the chunk's quotes left it open: two lines joined at a lone CR make a row longer than the header.
+      if (row.length > this.headerFields && row.some((field) => LONE_CR.test(field))) {
         throw new MalformedFileError("CSV", `the row on line ${rowLine} holds a line that ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
       }
       this.lastRow = row;
@@ -346,7 +374,7 @@ class RowGrouper {
       const orderId = trimmed(row[columns.order_id] ?? "");
       if (orderId !== "" && orderId === this.orderId) {
         ++this.itemCount;
-        if (this.quoted && this.refusal === undefined) this.checkQuoting(row, columns, rowLine, badQuotes.includes(r));
+        if (this.quoted && this.refusal === undefined) this.checkQuoting(row, columns, rowLine, bad?.has(r) === true);
         if (this.refusal === undefined) this.agree(row, columns, rowLine);
         if (this.itemCount <= LIMITS.maxItems) this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
         continue;
@@ -360,7 +388,7 @@ class RowGrouper {
       this.itemCount = 1;
       this.visitor.begin({ line: rowLine }, orderId, this.customerId, this.orderDate, this.currency);
       this.visitor.item(row[columns.sku], row[columns.quantity], row[columns.unit_price], rowLine);
-      if (this.quoted) this.checkQuoting(row, columns, rowLine, badQuotes.includes(r));
+      if (this.quoted) this.checkQuoting(row, columns, rowLine, bad?.has(r) === true);
     }
   }
 
@@ -395,6 +423,8 @@ class RowGrouper {
       const raw = row[i];
       if (raw.length < 2 || raw.charCodeAt(0) > 0x20 || raw.trimStart().charCodeAt(0) !== 0x22) continue;
       const column = CSV_COLUMNS.find((name) => columns[name] === i);
+      // In an ignored column it matters only when a comma inside the quotes can shift a needed column after it.
+      if (column === undefined && !CSV_COLUMNS.some((name) => columns[name] > i)) continue;
       const field = column === undefined ? undefined : ITEM_COLUMNS.has(column) ? fieldName(COLUMN_FIELDS[column], Math.min(this.itemCount, LIMITS.maxItems) - 1) : COLUMN_FIELDS[column];
       this.refuse(field, `${column ?? `column ${i + 1}`} on line ${rowLine} has a space before its opening quote, so the quotes would be part of the value; remove the space after the comma`);
       return;

@@ -35,6 +35,7 @@ function malformed(error: unknown, where?: (offset: number) => string, lastToken
 /** A character the tokenizer could not take in its state (one byte of it, for a non-ASCII one). */
 function unexpectedCharacter(char: string, state: string): string {
   const code = char.charCodeAt(0);
+  if (state === "STRING_AFTER_BACKSLASH" && code >= 0x80) return "a backslash before a non-ASCII character in a string; JSON escapes only \\\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t and \\u with four hex digits";
   if (state === "STRING_AFTER_BACKSLASH") return `the escape \\${char} in a string; JSON escapes only \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t and \\u with four hex digits`;
   if (state.startsWith("STRING_UNICODE")) return "a \\u escape without four hex digits in a string; write it as \\u00e9, for example";
   if (state.startsWith("STRING")) return `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")} inside a string; escape it (\\n, \\t, \\u0001) or remove it`;
