@@ -137,10 +137,9 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   } catch (error) {
     // The outcome is decided now: the guard must not take over while the upload is abandoned.
     clearTimeout(timer);
-    const guard = timedOut;
     const abandoned = await output.abandon();
     // The guard fired while the last request was on its way, and it landed: the file is done.
-    if (abandoned !== "landed") failure = failureOf(abandoned, output.uploadError ?? guard ?? error, sharedTime, event.key, startedMs);
+    if (abandoned !== "landed") failure = failureOf(abandoned, output.uploadError ?? timedOut ?? error, sharedTime, event.key, startedMs);
   } finally {
     clearTimeout(timer);
   }

@@ -42,6 +42,34 @@ function bodyOf(text: string): { Body: never } {
   return { Body: Readable.from([Buffer.from(text)]) as never };
 }
 
+function slowDown(): S3ServiceException {
+  return new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." });
+}
+
+let bigCsv: string | undefined;
+/** Orders whose NDJSON is over 5 MiB, so the output goes multipart. Built once: a build takes about half a second. */
+function csvOverFiveMiB(): string {
+  bigCsv ??= csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
+  return bigCsv;
+}
+
+/** A last line whose quote never closes: the file fails at its end, after its orders were written. */
+const UNCLOSED_AT_END = 'X1,C1,2025-07-10,EUR,"S2,1,1.00\nand on\n';
+
+/** DynamoDB answering final writes as the real table would: the item, with the status written. */
+function finalWritesAnswered(fileName = "incoming/orders.csv"): void {
+  dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: fileName, Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+}
+
+/** A new file read whole from S3 into a multipart output; its parts are the test's to answer. */
+function multipartFile(body: string): void {
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(PutCommand).resolves({});
+  s3.on(GetObjectCommand).callsFake(() => bodyOf(body));
+  s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+  s3.on(AbortMultipartUploadCommand).resolves({});
+}
+
 describe("the handler under transient failures and the timeout guard", () => {
   let handler: Handler;
   let output: CapturedOutput;
@@ -139,7 +167,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     const recorded = { FileName: "incoming/orders.csv", Status: "SUCCEEDED", Format: "csv", Sequencer: "00000000000000001", Attempts: 1, OutputKey: "processed/orders.csv.ndjson", History: [] };
     dynamo.on(GetCommand).resolves({ Item: recorded });
     dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
+    s3.on(GetObjectCommand).rejects(slowDown());
 
     // Act
     await expect(handler(eventOf(), fakeContext())).rejects.toThrow("Please reduce your request rate.");
@@ -151,7 +179,7 @@ describe("the handler under transient failures and the timeout guard", () => {
   it("records FAILED when S3 answers 404 under any error name: the object is gone, and no retry brings it back", async () => {
     // Prepare: a 404 whose body named no error code (a proxy's, say) reaches the SDK as NotFound.
     tableKeepingPuts();
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    finalWritesAnswered();
     s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 }, message: "Not Found" }));
     sns.on(PublishCommand).resolves({});
 
@@ -166,7 +194,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     // Prepare
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
+    s3.on(GetObjectCommand).rejects(slowDown());
 
     // Act
     const act = handler(eventOf(), fakeContext());
@@ -209,7 +237,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     stalled.push(Buffer.from(CSV));
     dynamo.on(GetCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    finalWritesAnswered();
     s3.on(GetObjectCommand).resolves({ Body: stalled as never });
     sns.on(PublishCommand).resolves({});
     const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
@@ -229,14 +257,9 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("aborts a multipart output when the file fails after it, recording FAILED with no output", async () => {
     // Prepare: over 5 MiB of valid orders, then a quote that never closes, which fails the file at its end.
-    const big = `${csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)))}X1,C1,2025-07-10,EUR,"S2,1,1.00\nand on\n`;
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/big.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    multipartFile(`${csvOverFiveMiB()}${UNCLOSED_AT_END}`);
+    finalWritesAnswered("incoming/big.csv");
     s3.on(UploadPartCommand).resolves({ ETag: '"part"' });
-    s3.on(AbortMultipartUploadCommand).resolves({});
     sns.on(PublishCommand).resolves({});
 
     // Act
@@ -251,11 +274,7 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("gives up on a part upload that hangs when the guard stops the file, and leaves the file to the retry", async () => {
     // Prepare: the first output part never gets an answer; the guard fires 150 ms in.
-    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    multipartFile(csvOverFiveMiB());
     s3.on(UploadPartCommand).callsFake(() => new Promise(() => undefined));
     const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
 
@@ -270,14 +289,9 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("records the file's own rejection even while an output part is slow: no object can appear from an output that never ended", async () => {
     // Prepare: every part takes longer than the abandon wait; the file fails at its end.
-    const big = `${csvText(Array.from({ length: 40_000 }, (_, i) => generatedOrder(i)))}X1,C1,2025-07-10,EUR,"S2,1,1.00\nand on\n`;
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/slow.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
+    multipartFile(`${csvText(Array.from({ length: 40_000 }, (_, i) => generatedOrder(i)))}${UNCLOSED_AT_END}`);
+    finalWritesAnswered("incoming/slow.csv");
     s3.on(UploadPartCommand).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ ETag: '"part"' }), LIMITS.abandonWaitMs + 500)));
-    s3.on(AbortMultipartUploadCommand).resolves({});
     sns.on(PublishCommand).resolves({});
 
     // Act
@@ -291,7 +305,7 @@ describe("the handler under transient failures and the timeout guard", () => {
   it("records the file's outcome when the guard fires while the output's PUT is on its way and then lands", async () => {
     // Prepare: the guard fires 150 ms in, during the PUT of the output, which S3 answers at 600 ms.
     tableKeepingPuts();
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/orders.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    finalWritesAnswered();
     s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
     s3.on(PutObjectCommand).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ ETag: '"out"' }), 600)));
     sns.on(PublishCommand).resolves({});
@@ -307,14 +321,8 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("puts S3's refusal of an output part before the guard's timeout: the file is retried, not failed", async () => {
     // Prepare: the guard fires 150 ms in; the parts in flight then come back 503.
-    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
-    const slowDown = new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." });
-    s3.on(UploadPartCommand).callsFake(() => new Promise((_resolve, reject) => setTimeout(() => reject(slowDown), 400)));
-    s3.on(AbortMultipartUploadCommand).resolves({});
+    multipartFile(csvOverFiveMiB());
+    s3.on(UploadPartCommand).callsFake(() => new Promise((_resolve, reject) => setTimeout(() => reject(slowDown()), 400)));
     const deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
 
     // Act
@@ -327,13 +335,8 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   it("throws the upload's own error when S3 refuses an output part, not the write it broke", async () => {
     // Prepare: enough orders for a multipart output (over 5 MiB), whose parts S3 refuses.
-    const big = csvText(Array.from({ length: 60_000 }, (_, i) => generatedOrder(i)));
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).callsFake(() => bodyOf(big));
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "upload-1" });
-    s3.on(UploadPartCommand).rejects(new S3ServiceException({ name: "SlowDown", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "Please reduce your request rate." }));
-    s3.on(AbortMultipartUploadCommand).resolves({});
+    multipartFile(csvOverFiveMiB());
+    s3.on(UploadPartCommand).rejects(slowDown());
 
     // Act
     const act = handler(eventOf("incoming/big.csv"), fakeContext());
@@ -349,7 +352,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     const stalled = new Readable({ read() {} });
     stalled.push(Buffer.from(CSV));
     tableKeepingPuts();
-    dynamo.on(UpdateCommand).callsFake((input: { ExpressionAttributeValues: Record<string, unknown> }) => ({ Attributes: { FileName: "incoming/first.csv", Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: "1", Attempts: 1 } }));
+    finalWritesAnswered("incoming/first.csv");
     s3.on(GetObjectCommand, { Key: "incoming/first.csv" }).callsFake(() => bodyOf(CSV));
     s3.on(GetObjectCommand, { Key: "incoming/second.csv" }).resolves({ Body: stalled as never });
     s3.on(PutObjectCommand).resolves({ ETag: '"out"' });

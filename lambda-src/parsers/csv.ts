@@ -92,9 +92,7 @@ function spansLines(field: string): boolean {
 
 function newlinesIn(row: readonly string[]): number {
   let count = 0;
-  for (const field of row) {
-    for (let at = field.indexOf("\n"); at >= 0; at = field.indexOf("\n", at + 1)) count++;
-  }
+  for (const field of row) count += newlinesBefore(field, field.length);
   return count;
 }
 
