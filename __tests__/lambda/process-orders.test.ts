@@ -26,7 +26,7 @@ async function run(format: SupportedFormat, text: string): Promise<{ written: st
 }
 
 /** Like `run`, with the output lines parsed. */
-async function runLines(format: SupportedFormat, text: string): Promise<{ lines: { orderId: string; items: unknown[] }[]; errors: string[] }> {
+async function runLines(format: SupportedFormat, text: string): Promise<{ lines: { orderId: string; items: unknown[]; source?: unknown }[]; errors: string[] }> {
   const tally = new OrderTally();
   const blocks: Uint8Array[] = [];
   await processOrders({ body: chunksOf([new TextEncoder().encode(text)]), format, fileName: `incoming/orders.${format}`, maxBytes: 1 << 30, tally, sink: { write: (ndjson) => void blocks.push(ndjson.slice()) } });
@@ -47,6 +47,27 @@ function inEveryFormat(orders: readonly TestOrder[]): [SupportedFormat, string][
 const HEADER = "order_id,customer_id,order_date,currency,sku,quantity,unit_price";
 const row = (id: string, customer = "C1"): string => `${id},${customer},2025-07-10,EUR,S1,1,1.00`;
 const duplicate = (id: string): string => `orderId "${id}" already appeared earlier in the file; give every order its own orderId`;
+
+describe("the same orders in every format", () => {
+  it("write the same normalized orders and find the same problems, whether the parser feeds an order whole or row by row", async () => {
+    // CSV feeds the validator row by row (begin, item, finish); JSON, NDJSON and XML hand it whole orders (check).
+    const orders = [
+      testOrder({ orderId: " A1 ", currency: "eur", orderDate: "2025-07-10T10:00:00+02:00" }),
+      testOrder({ orderId: "A2", currency: "eu", items: [{ sku: "", quantity: "0", unitPrice: "1.999" }, { sku: "b", quantity: "2", unitPrice: "3" }] }),
+      testOrder({ orderId: "A3", orderDate: "2025-07-10T10:00" }),
+      testOrder({ orderId: "A1" }),
+      testOrder({ orderId: "A4", items: [{ sku: " s ", quantity: " 3 ", unitPrice: " 0.10 " }, { sku: "t", quantity: "1000000", unitPrice: "99999999999999.99" }] }),
+    ];
+    const seen = inEveryFormat(orders).map(async ([format, text]) => {
+      const { lines, errors } = await runLines(format, text);
+      return { format, lines: lines.map(({ source: _source, ...order }) => order), errors };
+    });
+    const [csv, ...others] = await Promise.all(seen);
+    expect(csv.lines.map((order) => order.orderId)).toEqual(["A1", "A4"]);
+    expect(csv.errors).toHaveLength(6);
+    for (const other of others) expect(other).toEqual({ ...csv, format: other.format });
+  });
+});
 
 describe("an order the parser refuses as a whole", () => {
   it("still counts its id as seen in CSV, when its rows disagree or it has too many items", async () => {
