@@ -192,22 +192,12 @@ describe("operations and security hardening (dev)", () => {
       expect(json.resource.aws_kms_alias.pipeline).toMatchObject({ name: "alias/order-pipeline-dev", target_key_id: "${aws_kms_key.pipeline.key_id}" });
     });
 
-    it("has a key policy for the account root, the pipeline's services, Logs for one log group, and alarms", () => {
+    it("has a key policy for the account root, Logs for one log group, and alarms", () => {
       const policy = statements(json, "pipeline_key_policy");
-      expect(policy.map((s) => s.sid)).toEqual([
-        "AccountAdministersKey",
-        "PipelineServicesUseKeyForThisAccount",
-        "CloudWatchLogsUseKeyForFunctionLogGroup",
-        "CloudWatchAlarmsPublishToEncryptedTopic",
-      ]);
+      expect(policy.map((s) => s.sid)).toEqual(["AccountAdministersKey", "CloudWatchLogsUseKeyForFunctionLogGroup", "CloudWatchAlarmsPublishToEncryptedTopic"]);
       const root = "arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.current.account_id}:root";
       expect(policy[0]).toMatchObject({ principals: [{ type: "AWS", identifiers: [root] }], actions: ["kms:*"] });
-      expect(policy[1].condition).toContainEqual({
-        test: "StringEquals",
-        variable: "kms:ViaService",
-        values: ["s3", "dynamodb", "sqs", "sns", "lambda"].map((s) => `${s}.eu-west-1.amazonaws.com`),
-      });
-      expect(policy[2]).toMatchObject({
+      expect(policy[1]).toMatchObject({
         principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
         condition: [
           {
@@ -217,10 +207,16 @@ describe("operations and security hardening (dev)", () => {
           },
         ],
       });
-      expect(policy[3]).toMatchObject({
+      expect(policy[2]).toMatchObject({
         principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       });
+    });
+
+    it("lets the function's role use it only through the pipeline's services, never by calling KMS directly", () => {
+      expect(statement(json, "processor_permissions", "UseStackKey").condition).toEqual([
+        { test: "StringEquals", variable: "kms:ViaService", values: ["s3", "dynamodb", "sqs", "sns", "lambda"].map((s) => `${s}.eu-west-1.amazonaws.com`) },
+      ]);
     });
 
     it("encrypts the bucket (bucket key), table, log group and function environment with it", () => {

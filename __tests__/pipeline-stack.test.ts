@@ -212,10 +212,10 @@ describe("PipelineStack (dev)", () => {
     });
   });
 
-  it("writes the notification after the permission and bucket policy, for every object under incoming/", () => {
+  it("writes the notification after the permission, the bucket policy and the on-failure destination, for every object under incoming/", () => {
     expect(synth).toHaveResourceWithProperties(S3BucketNotification, {
       bucket: "${aws_s3_bucket.upload.id}",
-      depends_on: expect.arrayContaining(["aws_lambda_permission.trigger", "aws_s3_bucket_policy.upload"]),
+      depends_on: ["aws_lambda_permission.trigger", "aws_s3_bucket_policy.upload", "aws_lambda_function_event_invoke_config.failed_events"],
       lambda_function: [
         {
           id: "process-incoming-orders",

@@ -22,18 +22,26 @@ export interface EncryptionKeyProps {
   readonly deletionWindowDays?: number;
 }
 
-/** Services that use the key on behalf of a caller in this account (S3 objects, table items, queue and topic messages, Lambda environment). */
+/** Services that use the key on a caller's behalf (S3 objects, table items, queue and topic messages, Lambda environment). */
 const VIA_SERVICES = ["s3", "dynamodb", "sqs", "sns", "lambda"] as const;
+
+/** A customer-managed key and the services (`kms:ViaService` values) through which callers use it. */
+export interface StackKey {
+  readonly key: KmsKey;
+  readonly viaServices: readonly string[];
+}
 
 /**
  * The stack's one customer-managed key, rotated yearly, with an explicit key policy: the account
- * administers it (so IAM policies, like the function's role, can grant its use), the pipeline's
- * services use it on behalf of callers from this account, CloudWatch Logs may use it for this
- * function's log group only, and CloudWatch alarms may use it to publish to the encrypted topic.
+ * administers it, so IAM policies grant its use (the function's role may use it only through
+ * `viaServices`); CloudWatch Logs may use it for this function's log group only, and CloudWatch
+ * alarms may use it to publish to the encrypted topic.
  */
-export class EncryptionKey extends Construct {
+export class EncryptionKey extends Construct implements StackKey {
   /** The key. */
   public readonly key: KmsKey;
+  /** `kms:ViaService` values of the services that use the key for the pipeline, in the stack's region. */
+  public readonly viaServices: readonly string[];
   /** `alias/<aliasName>`, for people and the console. */
   public readonly alias: KmsAlias;
   /** The key policy, as structured data. */
@@ -43,6 +51,7 @@ export class EncryptionKey extends Construct {
     super(scope, id);
     const { accountId, partition, region } = props;
     const root = `arn:${partition}:iam::${accountId}:root`;
+    this.viaServices = VIA_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
     // Spelled out rather than `kms:ReEncrypt*` / `kms:GenerateDataKey*`: no wildcard grants, even in a key policy.
     const useActions = [
@@ -63,16 +72,6 @@ export class EncryptionKey extends Construct {
           principals: [{ type: "AWS", identifiers: [root] }],
           actions: ["kms:*"],
           resources: ["*"],
-        },
-        {
-          sid: "PipelineServicesUseKeyForThisAccount",
-          principals: [{ type: "AWS", identifiers: [root] }],
-          actions: [...useActions, "kms:CreateGrant"],
-          resources: ["*"],
-          condition: [
-            { test: "StringEquals", variable: "kms:ViaService", values: VIA_SERVICES.map((s) => `${s}.${region}.amazonaws.com`) },
-            { test: "StringEquals", variable: "kms:CallerAccount", values: [accountId] },
-          ],
         },
         {
           sid: "CloudWatchLogsUseKeyForFunctionLogGroup",

@@ -117,7 +117,7 @@ export class PipelineStack extends TerraformStack {
       timeoutSeconds: config.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       reservedConcurrency: config.reservedConcurrency ?? undefined,
-      kmsKey: this.encryption.key,
+      encryption: this.encryption,
     });
     this.failures = new FailureDestination(this, "failed_events", {
       queueName: `${name}-failed-events`,
@@ -143,7 +143,7 @@ export class PipelineStack extends TerraformStack {
       function: this.processor.function,
       accountId: caller.accountId,
       prefix: config.incomingPrefix,
-      after: [this.upload.policy],
+      after: [this.upload.policy, this.failures.invokeConfig],
     });
 
     new TerraformOutput(this, "bucket_name", { value: this.upload.bucket.bucket, description: "Upload bucket; partners write under incoming/" });

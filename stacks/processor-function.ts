@@ -4,13 +4,13 @@ import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { ENV, type EnvName, METRICS_NAMESPACE } from "../lambda-src/env";
+import type { StackKey } from "./encryption-key";
 import type { LambdaBundle } from "./lambda-bundle";
 
 /** Settings and collaborators of the order-processing function. */
@@ -32,10 +32,11 @@ export interface ProcessorFunctionProps {
   /** Files larger than this end FAILED without being read. */
   readonly maxFileBytes: number;
   /**
-   * Customer-managed key for the log group and the function's environment; the role may use it.
+   * Customer-managed key for the log group and the function's environment; the role may use it,
+   * through its services only.
    * @default - AWS-managed keys
    */
-  readonly kmsKey?: KmsKey;
+  readonly encryption?: StackKey;
   /**
    * Memory size.
    * @default 512
@@ -88,7 +89,7 @@ export class ProcessorFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays ?? 30,
-      kmsKeyId: props.kmsKey?.arn,
+      kmsKeyId: props.encryption?.key.arn,
     });
     this.logGroup.overrideLogicalId(id);
 
@@ -154,12 +155,14 @@ export class ProcessorFunction extends Construct {
         resources: ["*"],
       },
     ];
-    if (props.kmsKey) {
-      // SSE-KMS objects, the encrypted topic and on-failure queue all need data keys from this key.
+    if (props.encryption) {
+      // SSE-KMS objects, the encrypted topic and on-failure queue all need data keys from this key;
+      // the function never calls KMS itself, so the services are the only way it may use the key.
       statements.push({
         sid: "UseStackKey",
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [props.kmsKey.arn],
+        resources: [props.encryption.key.arn],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [...props.encryption.viaServices] }],
       });
     }
     this.policyDocument = new DataAwsIamPolicyDocument(this, "policy-document", { statement: statements });
@@ -196,7 +199,7 @@ export class ProcessorFunction extends Construct {
       timeout: props.timeoutSeconds ?? 300,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: environment },
-      kmsKeyArn: props.kmsKey?.arn,
+      kmsKeyArn: props.encryption?.key.arn,
       tracingConfig: { mode: "Active" },
       // The log group must exist first (or Lambda creates an unmanaged one), and the role must
       // already hold its permissions when the first event arrives.

@@ -16,7 +16,9 @@ export interface UploadTriggerProps {
   /** Key prefix that triggers, ending with `/`. */
   readonly prefix: string;
   /**
-   * Other edits of the same bucket that must finish first (S3 rejects concurrent bucket edits).
+   * What must exist before S3 invokes the function: other edits of the same bucket (S3 rejects
+   * concurrent bucket edits), and the function's retry and on-failure settings, so that no event
+   * meets a function without its destination.
    * @default - none
    */
   readonly after?: ITerraformDependable[];
