@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { ConfigError, loadConfig } from "./stacks/config";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { stateBackendFromEnv } from "./stacks/state-backend";
-import { removeStaleStackFiles } from "./stacks/synth-output";
+import { removeStaleStackFiles, stackWarnings } from "./stacks/synth-output";
 
 try {
   const app = new App();
@@ -12,6 +12,7 @@ try {
   }
   app.synth();
   removeStaleStackFiles(app.outdir);
+  for (const warning of stackWarnings(app.outdir)) console.error(`Warning: ${warning}`);
 } catch (error) {
   // A configuration mistake is the user's to fix: its message lists every problem and the fix, no stack trace.
   if (!(error instanceof ConfigError)) throw error;

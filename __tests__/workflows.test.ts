@@ -273,6 +273,16 @@ describe(".github/workflows", () => {
       expect(String(job.env?.TF_CLI_ARGS_apply)).toMatch(/^-lock-timeout=\d+m$/);
     });
 
+    it.each(["pipeline-dev", "pipeline-prod"])("refuses to deploy %s with placeholder settings: preflight runs after the stage settings, before the deploy", (stack) => {
+      const [, job] = deployJob(stack);
+      const steps = job.steps ?? [];
+      const at = (found: number): number => (found < 0 ? Number.NaN : found);
+      const settings = at(steps.findIndex((s) => String(s.run).includes('startswith("PIPELINE_")')));
+      const preflight = at(steps.findIndex((s) => s.run === `npm run --silent preflight -- ${stack}`));
+      const deploy = at(steps.findIndex((s) => typeof s.uses === "string" && s.uses.startsWith("hashicorp/terraform-cdk-action@")));
+      expect(settings < preflight && preflight < deploy).toBe(true);
+    });
+
     it("fails the validate step when terraform validate was skipped: CI has terraform and the registry", () => {
       const validate = Object.values(pipeline.jobs).flatMap((job) => job.steps ?? []).find((s) => s.run === "npm run validate");
       expect(validate?.env).toEqual({ VALIDATE_REQUIRE_TERRAFORM: "true" });

@@ -116,6 +116,20 @@ const FIELDS: Record<Exclude<keyof StageConfig, "stage" | "project">, Kind> = {
   failedEventAgeAlarmSeconds: "number",
 };
 
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): no mail sent there is ever read. */
+const RESERVED_MAIL_DOMAIN = /@(?:(?:[^@\s]+\.)?example\.(?:com|net|org)|[^@\s]+\.(?:example|test|invalid|localhost))$/i;
+
+/**
+ * Why the stage's alarm addresses are placeholders, when some are at a domain reserved for
+ * examples (like the shipped `oncall@example.com`): alarms and FAILED files sent there reach
+ * nobody. Such a stage synthesizes (with a warning), and `npm run preflight` refuses to deploy it.
+ */
+export function placeholderEmailProblem(config: StageConfig): string | undefined {
+  const placeholders = config.alarmEmails.filter((email) => RESERVED_MAIL_DOMAIN.test(email));
+  if (placeholders.length === 0) return undefined;
+  return `alarmEmails ${placeholders.join(", ")} ${placeholders.length === 1 ? "is" : "are"} at a domain reserved for examples, so alarms and FAILED files would reach nobody; put the on-call addresses in config/stages.json or ${envName(config.stage, "alarmEmails")} before deploying`;
+}
+
 /** Default location of the stage file. */
 export const DEFAULT_CONFIG_FILE = path.join(__dirname, "..", "config", "stages.json");
 

@@ -2,9 +2,9 @@ import { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { StageConfig } from "./config";
+import { placeholderEmailProblem, type StageConfig } from "./config";
 import { bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { EncryptionKey } from "./encryption-key";
 import { FailureDestination } from "./failure-destination";
@@ -66,6 +66,9 @@ export class PipelineStack extends TerraformStack {
     super(scope, stackName(config.stage));
     configureStateBackend(this, stackName(config.stage), config.region, props.stateBackend ?? {});
     const name = `${config.project}-${config.stage}`;
+    const placeholders = placeholderEmailProblem(config);
+    // cdktf prints warnings at synth, diff and deploy; `npm run preflight` refuses the deploy.
+    if (placeholders !== undefined) Annotations.of(this).addWarning(placeholders);
 
     new AwsProvider(this, "aws", {
       region: config.region,

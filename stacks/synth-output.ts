@@ -3,7 +3,11 @@ import * as path from "node:path";
 
 /** What `manifest.json` in the output directory says about each synthesized stack. */
 interface Manifest {
-  readonly stacks: Readonly<Record<string, { readonly synthesizedStackPath: string }>>;
+  readonly stacks: Readonly<Record<string, { readonly synthesizedStackPath: string; readonly annotations?: readonly { readonly level: string; readonly message: string }[] }>>;
+}
+
+function readManifest(outdir: string): Manifest {
+  return JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
 }
 
 /**
@@ -14,7 +18,7 @@ interface Manifest {
  * manifest cdktf writes with the stacks; returns the files removed.
  */
 export function removeStaleStackFiles(outdir: string): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
+  const manifest = readManifest(outdir);
   const removed: string[] = [];
   for (const { synthesizedStackPath } of Object.values(manifest.stacks)) {
     const written = path.join(outdir, synthesizedStackPath);
@@ -25,4 +29,14 @@ export function removeStaleStackFiles(outdir: string): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * The warnings the stacks recorded (`Annotations.addWarning`), as `<stack>: <message>`. The cdktf
+ * CLI prints them at synth, diff and deploy; `npm run synth` prints them with this.
+ */
+export function stackWarnings(outdir: string): string[] {
+  return Object.entries(readManifest(outdir).stacks).flatMap(([stack, { annotations = [] }]) =>
+    annotations.filter((annotation) => annotation.level === "@cdktf/warn").map((annotation) => `${stack}: ${annotation.message}`),
+  );
 }
