@@ -67,11 +67,19 @@ export function sampleFiles(root = ROOT): string[] {
     .map((name) => path.join(dir, name));
 }
 
+/** `npm run synth` failed; its output says why (a configuration mistake lists each problem and its fix). */
+class SynthFailedError extends Error {
+  constructor(output: string) {
+    super(`npm run synth failed, so there is no stack to run:\n${output.trimEnd()}`);
+    this.name = "SynthFailedError";
+  }
+}
+
 /** `npm run synth`, in a child process so the stack is exactly what the command writes. */
 function synthesize(root: string, io: CliIo): void {
   io.stderr.write(`synthesizing (npm run synth) ...\n`);
   const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: root, encoding: "utf8", env: process.env });
-  if (result.status !== 0) throw new Error(`npm run synth failed:\n${result.stderr || result.stdout}`);
+  if (result.status !== 0) throw new SynthFailedError(result.stderr || result.stdout);
 }
 
 function readSession(stateDir: string): Session | undefined {
@@ -248,7 +256,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       io.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    io.stderr.write(`error: ${err instanceof LocalPlanError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message)}\n`);
+    // The user's to fix, and the message says how; anything else is a defect, so its stack helps.
+    const told = err instanceof LocalPlanError || err instanceof SynthFailedError;
+    io.stderr.write(`error: ${told ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   } finally {
     signals.dispose();

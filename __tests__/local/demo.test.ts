@@ -41,6 +41,21 @@ describe("npm run demo", () => {
   const stateDirs = [tempStateDir(), tempStateDir()];
   afterAll(() => stateDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+  it("says only why when synth fails on a configuration mistake: the problem and its fix, no stack trace", async () => {
+    const { io, err } = captured();
+    const before = process.env.PIPELINE_DEV_MEMORY_MIB;
+    process.env.PIPELINE_DEV_MEMORY_MIB = "64";
+    try {
+      expect(await runCli(["demo"], io, { stateDir: stateDirs[0] })).toBe(1);
+    } finally {
+      if (before === undefined) delete process.env.PIPELINE_DEV_MEMORY_MIB;
+      else process.env.PIPELINE_DEV_MEMORY_MIB = before;
+    }
+    expect(err()).toBe(
+      "synthesizing (npm run synth) ...\nerror: npm run synth failed, so there is no stack to run:\nInvalid pipeline configuration:\n  - stages.dev.memoryMiB: 64 is out of range; use a whole number from 128 to 10240 MiB\n",
+    );
+  });
+
   it("covers every sample file with an expectation", () => {
     expect(SAMPLES.map((f) => path.basename(f)).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
