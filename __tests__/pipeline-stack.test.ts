@@ -39,6 +39,10 @@ describe("PipelineStack (dev)", () => {
     });
   });
 
+  it("requires Terraform 1.11 or later, whose S3 backend locks with use_lockfile, so an older one stops at init", () => {
+    expect(json.terraform.required_version).toBe(">= 1.11");
+  });
+
   describe("upload bucket", () => {
     it("gets a unique name from the project and stage prefix, and force_destroy as configured", () => {
       expect(synth).toHaveResourceWithProperties(S3Bucket, {

@@ -33,6 +33,9 @@ export interface PipelineStackProps {
   readonly stateBackend?: StateBackendProps;
 }
 
+/** The Terraform versions the synthesized stacks accept. */
+export const MIN_TERRAFORM_VERSION = ">= 1.11";
+
 /** The stack name of a stage: `pipeline-<stage>`. */
 export function stackName(stage: string): string {
   return `pipeline-${stage}`;
@@ -65,6 +68,8 @@ export class PipelineStack extends TerraformStack {
     const { config } = props;
     super(scope, stackName(config.stage));
     configureStateBackend(this, stackName(config.stage), config.region, props.stateBackend ?? {});
+    // The S3 backend's use_lockfile is GA from 1.11: an older terraform stops at init, saying so.
+    this.addOverride("terraform.required_version", MIN_TERRAFORM_VERSION);
     const name = `${config.project}-${config.stage}`;
     const placeholders = placeholderEmailProblem(config);
     // cdktf prints warnings at synth, diff and deploy; `npm run preflight` refuses the deploy.
