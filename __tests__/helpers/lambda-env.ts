@@ -6,6 +6,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ENV } from "../../lambda-src/env";
+import { LIMITS } from "../../lambda-src/limits";
 import { startLocalServices, type LocalServices } from "../../local/services";
 import { s3Event, SequencerClock, type ObjectCreated } from "../../local/s3-event";
 import { startLocalSns, type LocalSns } from "../../local/sns";
@@ -29,6 +30,17 @@ export function functionEnv(topicArn: string, overrides: Partial<Record<string, 
     [ENV.metricsNamespace]: "OrderPipeline",
     ...(overrides as Record<string, string>),
   };
+}
+
+/**
+ * Latest time a handler stopped by its timeout guard may return, given the function's `deadline`:
+ * a quarter of the reserve before it. The guard fires a whole reserve before the deadline and the
+ * handler needs about the abandon wait (2 s) after that, so this leaves about 5 s for a machine
+ * busy with other work (a half reserve once failed a run beside a busy demo), and still fails an
+ * abandon wait that eats the reserve the final write and the publish need.
+ */
+export function guardedReturnBy(deadline: number): number {
+  return deadline - LIMITS.timeoutReserveMs / 4;
 }
 
 /** A Lambda context whose remaining time comes from `remainingMs` (default: 5 minutes, always). */

@@ -16,7 +16,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "node:stream";
 import { LIMITS } from "../../lambda-src/limits";
 import { s3Event, SequencerClock } from "../../local/s3-event";
-import { type CapturedOutput, captureStdout, fakeContext, functionEnv, type Handler, TEST_BUCKET } from "../helpers/lambda-env";
+import { type CapturedOutput, captureStdout, fakeContext, functionEnv, guardedReturnBy, type Handler, TEST_BUCKET } from "../helpers/lambda-env";
 import { csvText, generatedOrder, testOrder } from "../helpers/lambda-orders";
 
 // Failures a real local server can't produce on demand (throttling, 5xx, a slow body, a failing
@@ -246,7 +246,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     await handler(eventOf(), fakeContext(() => deadline - Date.now()));
 
     // Assess: well inside the reserve, so the final write and the publish have time.
-    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     const update = dynamo.commandCalls(UpdateCommand)[0].args[0].input;
     expect(update.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED", ":newFailureReason": expect.stringMatching(/^Processing stopped after \d+ s, before the function's timeout; split the file/) });
     expect(stalled.destroyed).toBe(true);
@@ -283,7 +283,7 @@ describe("the handler under transient failures and the timeout guard", () => {
 
     // Assess
     await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
-    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 import { LIMITS } from "../../lambda-src/limits";
 import { type FaultyProxy, startFaultyProxy } from "../helpers/faulty-proxy";
-import { type CapturedOutput, captureStdout, eventFor, fakeContext, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv } from "../helpers/lambda-env";
+import { type CapturedOutput, captureStdout, eventFor, fakeContext, guardedReturnBy, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv } from "../helpers/lambda-env";
 import { csvText, testOrder } from "../helpers/lambda-orders";
 
 // Faults a network makes, made for real: the bundled handler talks to local S3 and DynamoDB
@@ -90,7 +90,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
 
     // Assess: S3's silence is no fault of the file's, so the item stays PROCESSING for the retry.
     await expect(act).rejects.toThrow(/^Reading the file got no answer from S3 within 0\.\d s; Lambda retries the event\.$/);
-    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
 
     // The retry reads the file and finishes it as attempt 2.
@@ -110,7 +110,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
 
     // Assess
     await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
-    expect(Date.now()).toBeLessThan(deadline - LIMITS.timeoutReserveMs / 2);
+    expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
     expect(messagesFor(key)).toHaveLength(0);
   });
