@@ -78,6 +78,10 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs
   const files: string[] = [];
   const byBasename = new Map<string, string>();
   for (const operand of operands) {
+    if (operand === "") {
+      problems.push("an empty file name (an unset shell variable?): name each file");
+      continue;
+    }
     const file = path.resolve(cwd, operand);
     let stats;
     try {

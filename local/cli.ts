@@ -226,7 +226,7 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
       io.stdout.write(`${JSON.stringify(outcomes.map((o) => o.item ?? null), null, 2)}\n`);
     } else {
       io.stdout.write(`${renderTable(outcomes, pipeline.prefix)}\n`);
-      io.stdout.write(`\n${outcomes.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; function log: ${path.relative(process.cwd(), pipeline.functionLogFile) || pipeline.functionLogFile}\n`);
+      io.stdout.write(`\n${outcomes.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; function log: ${path.relative(options.cwd ?? process.cwd(), pipeline.functionLogFile) || pipeline.functionLogFile}\n`);
     }
     const missing = outcomes.filter((o) => !o.item);
     if (missing.length > 0) {

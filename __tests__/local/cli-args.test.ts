@@ -33,6 +33,7 @@ describe("parseArgs", () => {
     [["local"], "no files given: name at least one order file"],
     [["local", "missing.csv"], "missing.csv: no such file"],
     [["local", "other"], "other: is a directory, not a file"],
+    [["local", ""], "an empty file name (an unset shell variable?): name each file"],
     [["local", "--jsn", "orders.csv"], "unknown option --jsn"],
     [["local", "orders.csv", "other/orders.csv"], "orders.csv and other/orders.csv would both be uploaded as incoming/orders.csv"],
     [["demo", "orders.csv"], "demo takes no files"],

@@ -70,11 +70,13 @@ describe("npm run demo", () => {
     expect(problems).toEqual([]);
   });
 
-  it("prints the table: one row per file with status, format, counts, output key and first error", async () => {
+  it("prints the table: one row per file with status, format, counts, output key and first error, then where the function log is from the user's directory", async () => {
     const { io, out } = captured();
-    const code = await runCli(["demo", "--no-synth"], io, { stackDir: devStackDir(), stateDir: stateDirs[1], retryBaseDelayMs: 20 });
+    const userDir = path.join(stateDirs[1], "where-npm-was-run");
+    const code = await runCli(["demo", "--no-synth"], io, { stackDir: devStackDir(), stateDir: stateDirs[1], retryBaseDelayMs: 20, cwd: userDir });
     expect(code).toBe(0);
     const lines = out().split("\n");
+    expect(lines[lines.length - 2]).toMatch(/^9 file\(s\) in \d+\.\d s; function log: \.\.\/function\.log$/);
     expect(lines[0]).toMatch(/^FILE\s+STATUS\s+FORMAT\s+VALID\/REJECTED\s+DURATION\s+OUTPUT KEY\s+FIRST ERROR$/);
     for (const [name, expected] of Object.entries(EXPECTED)) {
       const row = lines.find((l) => l.startsWith(`${name} `));
