@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 // Created once per container with the default configuration, so the standard variables
 // (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_REQUEST_CHECKSUM_CALCULATION, ...) apply everywhere,
 // in Lambda and against local services alike.
-
 //
 // Each request has a deadline (the SDK's default is none): a connection that hangs must not hold
 // the function past its timeout, where the timeout guard could no longer record FAILED. DynamoDB

@@ -1,4 +1,5 @@
-/** Text made safe to store and publish: well-formed, and cut to a length. */
+// Text made safe to store and publish: well-formed, and cut to a length.
+
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
 

@@ -147,7 +147,7 @@ export class ForeignBucketError extends Error {
 /** Records could not start because too little time was left; throwing lets Lambda retry them. */
 export class TimeBudgetExhaustedError extends Error {
   constructor(keys: readonly string[]) {
-    super(`Not enough time left to start ${keys.join(", ")}; Lambda retries the event and finished files are skipped as duplicates.`);
+    super(`Not enough time left to start ${keys.map((key) => `"${quoted(key)}"`).join(", ")}; Lambda retries the event and finished files are skipped as duplicates.`);
     this.name = "TimeBudgetExhaustedError";
   }
 }
@@ -158,7 +158,7 @@ export class TimeBudgetExhaustedError extends Error {
  */
 export class TimeShareExhaustedError extends Error {
   constructor(key: string, elapsedMs: number) {
-    super(`Processing of ${key} stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
+    super(`Processing of "${quoted(key)}" stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
     this.name = "TimeShareExhaustedError";
   }
 }
@@ -169,18 +169,28 @@ export class TimeShareExhaustedError extends Error {
  * PROCESSING for the retry, which counts as the next attempt.
  */
 export class RequestStalledError extends Error {
-  constructor(what: string, waitedMs: number, cause?: unknown) {
-    super(`${what} got no answer from S3 within ${(waitedMs / 1000).toFixed(1)} s; Lambda retries the event.`, cause === undefined ? undefined : { cause });
+  constructor(what: "Reading" | "Writing the output of", key: string, waitedMs: number, cause?: unknown) {
+    super(`${what} "${quoted(key)}" got no answer from S3 within ${(waitedMs / 1000).toFixed(1)} s; Lambda retries the event.`, cause === undefined ? undefined : { cause });
     this.name = "RequestStalledError";
   }
 }
 
-/** Several records failed transiently; each error is kept so the logs show all of them. */
+/** One record's transient failure; `key` is unset when the error names its keys itself. */
+export interface RecordFailure {
+  readonly key?: string;
+  readonly error: unknown;
+}
+
+/**
+ * Several records failed transiently. Each error is kept, with its key, so the on-failure record
+ * and the logs tell them apart.
+ */
 export class RecordsFailedError extends Error {
   public readonly errors: readonly unknown[];
-  constructor(errors: readonly unknown[]) {
-    super(`${errors.length} record(s) failed with transient errors; Lambda retries the event: ${errors.map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join("; ")}`);
+  constructor(failures: readonly RecordFailure[]) {
+    const described = failures.map(({ key, error }) => `${key === undefined ? "" : `"${quoted(key)}": `}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    super(`${failures.length} record(s) failed with transient errors; Lambda retries the event: ${described.join("; ")}`);
     this.name = "RecordsFailedError";
-    this.errors = errors;
+    this.errors = failures.map((failure) => failure.error);
   }
 }

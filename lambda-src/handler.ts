@@ -1,7 +1,7 @@
 import type { Context, S3Event } from "aws-lambda";
 import { dynamo, s3, sns } from "./clients";
 import { loadConfig } from "./config";
-import { RecordsFailedError, TimeBudgetExhaustedError } from "./errors";
+import { type RecordFailure, RecordsFailedError, TimeBudgetExhaustedError } from "./errors";
 import { decodeEventKey } from "./keys";
 import { LIMITS } from "./limits";
 import { MetadataStore } from "./metadata-store";
@@ -22,7 +22,7 @@ const RECORD_KEYS = ["s3Key", "bucket", "sequencer"];
 export async function handler(event: S3Event, context: Context): Promise<void> {
   logger.addContext(context);
   const invocationMs = context.getRemainingTimeInMillis();
-  const errors: unknown[] = [];
+  const failures: RecordFailure[] = [];
   const deferred: string[] = [];
   try {
     for (const record of event.Records ?? []) {
@@ -34,8 +34,9 @@ export async function handler(event: S3Event, context: Context): Promise<void> {
         const outcome = await processRecord(record, { config, s3, sns, store, logger, metrics, remainingMs: () => context.getRemainingTimeInMillis(), invocationMs });
         logger.debug("Record done", { outcome });
       } catch (error) {
-        logger.error("Record failed; the event will be retried", { s3Key: decodeEventKey(record.s3?.object?.key ?? ""), error: error as Error });
-        errors.push(error);
+        const key = decodeEventKey(record.s3?.object?.key ?? "");
+        logger.error("Record failed; the event will be retried", { s3Key: key, error: error as Error });
+        failures.push({ key, error });
       } finally {
         logger.removeKeys(RECORD_KEYS);
       }
@@ -43,7 +44,7 @@ export async function handler(event: S3Event, context: Context): Promise<void> {
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
-  if (deferred.length > 0) errors.push(new TimeBudgetExhaustedError(deferred));
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new RecordsFailedError(errors);
+  if (deferred.length > 0) failures.push({ error: new TimeBudgetExhaustedError(deferred) });
+  if (failures.length === 1) throw failures[0].error;
+  if (failures.length > 1) throw new RecordsFailedError(failures);
 }

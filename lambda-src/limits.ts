@@ -1,4 +1,4 @@
-/** Limits from the contract (`contracts.md`) and the item-size budget; one place so tests and docs agree. */
+/** Limits of the partner contract (README, "Order files") and the item-size budget; one place so tests and docs agree. */
 export const LIMITS = {
   /** Longest `orderId`, `customerId` or `sku`, in characters. */
   maxIdLength: 64,

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { LIMITS } from "./limits";
 import type { OrderSink } from "./pipeline";
 
-/** Destroys the output stream so lib-storage aborts the multipart upload instead of completing it. */
+/** The error the output stream is destroyed with, so lib-storage aborts the multipart upload instead of completing it. */
 class OutputAbandonedError extends Error {
   constructor(key: string) {
     super(`The output ${key} was abandoned because the file did not succeed.`);

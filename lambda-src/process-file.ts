@@ -31,7 +31,7 @@ import { clip } from "./clip";
 import type { ReadProgress } from "./text";
 import { FILE_STATUS, FORMAT, type FinalStatus, type Format } from "./types";
 
-/** The collaborators of `processRecord`; the handler passes the container's singletons. */
+/** The collaborators of `processRecord`: the container's config and clients, and this invocation's clock. */
 export interface ProcessorDeps {
   readonly config: ProcessorConfig;
   readonly s3: S3Client;
@@ -126,7 +126,7 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
       // Stops the read, its request included, and the writes, wherever the pipeline is waiting.
       // A file that never started to arrive is S3's problem, not the file's.
       const elapsedMs = Date.now() - startedMs;
-      timedOut = body === undefined ? new RequestStalledError("Reading the file", elapsedMs) : new ProcessingTimeoutError(elapsedMs);
+      timedOut = body === undefined ? new RequestStalledError("Reading", event.key, elapsedMs) : new ProcessingTimeoutError(elapsedMs);
       reading.abort(timedOut);
       body?.destroy(timedOut);
       output.interrupt(timedOut);
@@ -200,7 +200,7 @@ function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, ke
   // it may contradict; and a timeout spent waiting on S3 is not the file's fault. Both are retried.
   // A file's own rejection stands: nothing can land, and a retry would find it again.
   if (abandoned === "may-land" || (abandoned === "hanging" && cause instanceof ProcessingTimeoutError)) {
-    throw new RequestStalledError("Writing the output", LIMITS.abandonWaitMs, cause);
+    throw new RequestStalledError("Writing the output of", key, LIMITS.abandonWaitMs, cause);
   }
   if (!(cause instanceof FileRejectedError)) throw cause;
   return cause;
@@ -243,7 +243,8 @@ async function getBody(s3: S3Client, bucket: string, event: ObjectEvent, abortSi
   try {
     const request = new GetObjectCommand({ Bucket: bucket, Key: event.key, ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}) });
     const response = await s3.send(request, { abortSignal });
-    if (!(response.Body instanceof Readable)) throw new Error(`GetObject returned no readable body for ${event.key}`);
+    // Never seen from S3; thrown as a transient error, so Lambda retries the event.
+    if (!(response.Body instanceof Readable)) throw new Error(`S3 answered GetObject for "${clip(event.key, LIMITS.maxQuotedKeyLength)}" without a readable body; Lambda retries the event.`);
     return response.Body;
   } catch (error) {
     if (abortSignal.aborted) throw abortSignal.reason;

@@ -12,7 +12,6 @@ export interface ObjectEvent {
   readonly sequencer: string;
   /** ISO 8601 UTC time S3 received the object. */
   readonly eventTime: string;
-  readonly eventName: string;
 }
 
 /** Reads an S3 event record. */
@@ -26,6 +25,5 @@ export function objectEvent(record: S3EventRecord): ObjectEvent {
     ...(object.versionId ? { versionId: object.versionId } : {}),
     sequencer: object.sequencer ?? "",
     eventTime: Number.isNaN(Date.parse(record.eventTime)) ? record.eventTime : new Date(record.eventTime).toISOString(),
-    eventName: record.eventName,
   };
 }

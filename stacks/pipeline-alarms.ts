@@ -42,8 +42,9 @@ type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "evaluationPeri
 
 /**
  * The alarms a person on call needs, all to the status topic (alarm and recovery). Missing data is
- * `notBreaching` for count metrics, because no invocations means no errors; the queue alarms use
- * SQS metrics that are always reported, so missing data there is also treated as healthy.
+ * `notBreaching` everywhere: for Lambda's count metrics no invocations means no errors, and SQS
+ * keeps reporting a queue's metrics while it holds messages, so a gap there means an empty,
+ * untouched queue.
  */
 export class PipelineAlarms extends Construct {
   /** Alarms by short name (`errors`, `throttles`, ...). */

@@ -50,12 +50,12 @@ describe("addGuardrails", () => {
     // Act
     const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
       cwd: path.resolve(__dirname, "..", ".."),
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_PROD_ALARM_EMAILS: "oncall@acme.io" },
       encoding: "utf8",
     });
     rmSync(outdir, { recursive: true, force: true });
 
-    // Assess
+    // Assess: a real on-call address, so nothing at all on stderr.
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });

@@ -101,6 +101,22 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
+  it("names each record's key when several fail transiently, so the on-failure record tells them apart", async () => {
+    // Prepare: two records of one event, both throttled at their PROCESSING write.
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).rejects(throttled());
+    const first = eventOf("incoming/a+1.csv");
+    const event = { Records: [...first.Records, ...eventOf("incoming/b.csv").Records] };
+
+    // Act
+    const act = handler(event, fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow(
+      /^2 record\(s\) failed with transient errors; Lambda retries the event: "incoming\/a\+1\.csv": ProvisionedThroughputExceededException: .+; "incoming\/b\.csv": ProvisionedThroughputExceededException: /,
+    );
+  });
+
   /** DynamoDB keeping the PROCESSING item the handler puts, as the real table would. */
   function tableKeepingPuts(): void {
     let stored: Record<string, unknown> | undefined;
@@ -282,7 +298,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     const act = handler(eventOf("incoming/big.csv"), fakeContext(() => deadline - Date.now()));
 
     // Assess
-    await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
+    await expect(act).rejects.toThrow(`Writing the output of "incoming/big.csv" got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
     expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -369,7 +385,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     const act = handler({ Records: [...first.Records, ...second.Records] }, fakeContext(() => deadline - Date.now()));
 
     // Assess
-    await expect(act).rejects.toThrow(/^Processing of incoming\/second\.csv stopped after 0 s because earlier records of the event had used the invocation's time; Lambda retries the event/);
+    await expect(act).rejects.toThrow(/^Processing of "incoming\/second\.csv" stopped after 0 s because earlier records of the event had used the invocation's time; Lambda retries the event/);
     expect(stalled.destroyed).toBe(true);
     const finals = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.FileName);
     expect(finals).toEqual(["incoming/first.csv"]);
@@ -380,7 +396,7 @@ describe("the handler under transient failures and the timeout guard", () => {
     const act = handler(eventOf("incoming/late.csv"), fakeContext(() => LIMITS.timeoutReserveMs));
 
     // Assess
-    await expect(act).rejects.toThrow(/Not enough time left to start incoming\/late.csv/);
+    await expect(act).rejects.toThrow(/Not enough time left to start "incoming\/late\.csv"/);
     expect(dynamo.calls()).toHaveLength(0);
   });
 });

@@ -89,7 +89,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     const act = handler(eventFor(object), context);
 
     // Assess: S3's silence is no fault of the file's, so the item stays PROCESSING for the retry.
-    await expect(act).rejects.toThrow(/^Reading the file got no answer from S3 within 0\.\d s; Lambda retries the event\.$/);
+    await expect(act).rejects.toThrow(/^Reading "incoming\/hanging-read\.csv" got no answer from S3 within 0\.\d s; Lambda retries the event\.$/);
     expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
 
@@ -109,7 +109,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     const act = handler(eventFor(object), context);
 
     // Assess
-    await expect(act).rejects.toThrow(`Writing the output got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
+    await expect(act).rejects.toThrow(`Writing the output of "${key}" got no answer from S3 within ${(LIMITS.abandonWaitMs / 1000).toFixed(1)} s; Lambda retries the event.`);
     expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
     expect(messagesFor(key)).toHaveLength(0);

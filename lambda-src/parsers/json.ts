@@ -141,11 +141,8 @@ function tooDeep(where: string): MalformedFileError {
 }
 
 /** Where the watcher is, relative to the orders array. */
-const enum Place {
-  Before,
-  In,
-  After,
-}
+const Place = { Before: 0, In: 1, After: 2 } as const;
+type Place = (typeof Place)[keyof typeof Place];
 
 /**
  * Follows the tokens around the orders array, the root array or the `orders` of a root object,
@@ -158,7 +155,7 @@ const enum Place {
  * chunks are cut.
  */
 class OrdersArrayWatcher {
-  private place = Place.Before;
+  private place: Place = Place.Before;
   /** Containers open before the current token. */
   private depth = 0;
   /** Offset of the array's `[` or of its last `,`: where the current element began. */

@@ -9,8 +9,9 @@ export interface OrderVisitor {
   /** A whole order, read as an object (JSON, NDJSON, XML). */
   order(raw: RawOrder, position: SourcePosition): void;
   /**
-   * Starts an order read field by field (CSV, or an XML order refused for its size), so no object
-   * is built per row: `begin`, one `item` per line item, then `end`.
+   * Starts an order read field by field (CSV, or an XML order refused as a whole: too many items,
+   * a field too long, a field given as an attribute), so no object is built per row: `begin`, one
+   * `item` per line item, then `end`.
    */
   begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void;
   /** A line item of the order `begin` started, found on `line`. */

@@ -45,16 +45,8 @@ interface ItemDraft {
 }
 
 /** Which value a field element holds; 0 for any other element. */
-const enum Field {
-  None,
-  OrderId,
-  CustomerId,
-  OrderDate,
-  Currency,
-  Sku,
-  Quantity,
-  UnitPrice,
-}
+const Field = { None: 0, OrderId: 1, CustomerId: 2, OrderDate: 3, Currency: 4, Sku: 5, Quantity: 6, UnitPrice: 7 } as const;
+type Field = (typeof Field)[keyof typeof Field];
 
 function orderField(name: string): Field {
   switch (name) {
@@ -100,7 +92,7 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   let order: OrderDraft | undefined;
   let item: ItemDraft | undefined;
   /** The field element being read (its depth is `fieldDepth`, its name and line), and its text so far. */
-  let field = Field.None;
+  let field: Field = Field.None;
   let fieldDepth = 0;
   let fieldName = "";
   let fieldLine = 0;

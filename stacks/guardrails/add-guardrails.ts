@@ -28,7 +28,7 @@ export interface Guardrail {
   readonly check: (json: TerraformJson) => string[];
 }
 
-/** The seven guardrails, in the order of issue 5. */
+/** The seven guardrails, in the order of the README's table ("What synth checks for you"). */
 export function guardrails(props: GuardrailsProps): Guardrail[] {
   return [
     { name: "no-dependency-cycle", check: checkNoCycles },
