@@ -66,9 +66,9 @@ describe("PipelineStack (dev)", () => {
       });
     });
 
-    it("is encrypted at rest", () => {
+    it("is encrypted at rest with the stack's key", () => {
       const sse = onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration");
-      expect(sse.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: expect.any(Object) })]);
+      expect(sse.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.pipeline.arn}" } })]);
     });
 
     it("denies every request made without TLS", () => {
@@ -120,7 +120,7 @@ describe("PipelineStack (dev)", () => {
       ]);
     });
 
-    it("reads only under incoming/ and writes only under processed/", () => {
+    it("reads under incoming/ and writes under processed/ (operations.test.ts pins that nothing else is granted)", () => {
       expect(permissions).toContainEqual(
         expect.objectContaining({
           actions: ["s3:GetObject", "s3:GetObjectVersion"],
@@ -135,7 +135,7 @@ describe("PipelineStack (dev)", () => {
       );
     });
 
-    it("may touch only its table and its own log group", () => {
+    it("may touch its table and its own log group (operations.test.ts pins that nothing else is granted)", () => {
       expect(permissions).toContainEqual(
         expect.objectContaining({
           actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { type CliArgs, CLI_FLAGS, parseArgs, USAGE, UsageError } from "./args";
 import type { S3Event } from "aws-lambda";
-import { decodeEventKey, LocalPipeline, STATE_FILES } from "./pipeline";
+import { decodeEventKey } from "../lambda-src/keys";
+import { LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
 import { type FileOutcome, renderTable } from "./table";
 

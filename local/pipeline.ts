@@ -5,6 +5,7 @@ import type { S3Event } from "aws-lambda";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, type WriteStream } from "node:fs";
 import * as path from "node:path";
 import { ENV } from "../lambda-src/env";
+import { decodeEventKey } from "../lambda-src/keys";
 import { applyPlan } from "./apply";
 import { AsyncInvocations, type DeliveryOutcome, type FailedEventRecord } from "./async-invoke";
 import { BucketNotifications, type ObjectWrite } from "./notifications";
@@ -62,11 +63,6 @@ export interface ReplayResult {
 
 /** File names under the state directory. */
 export const STATE_FILES = { failedEvents: "failed-events.ndjson", functionLog: "function.log", session: "session.json" } as const;
-
-/** Decodes a form-URL-encoded event key (`incoming/a+b.csv` -> `incoming/a b.csv`). */
-export function decodeEventKey(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, " "));
-}
 
 /**
  * The synthesized stack running on this machine: local S3, DynamoDB and SNS provisioned from the

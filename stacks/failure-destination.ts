@@ -27,10 +27,10 @@ export interface FailureDestinationProps {
    */
   readonly maxEventAgeSeconds?: number;
   /**
-   * KMS key for the queue.
+   * ARN of the KMS key for the queue.
    * @default - SQS-managed encryption (SSE-SQS)
    */
-  readonly kmsKeyId?: string;
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -49,9 +49,9 @@ export class FailureDestination extends Construct {
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       messageRetentionSeconds: 14 * 24 * 60 * 60,
-      sqsManagedSseEnabled: props.kmsKeyId === undefined ? true : undefined,
-      kmsMasterKeyId: props.kmsKeyId,
-      kmsDataKeyReusePeriodSeconds: props.kmsKeyId === undefined ? undefined : 300,
+      sqsManagedSseEnabled: props.kmsKeyArn === undefined ? true : undefined,
+      kmsMasterKeyId: props.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: props.kmsKeyArn === undefined ? undefined : 300,
     });
     this.queue.overrideLogicalId(id);
 

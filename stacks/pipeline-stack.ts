@@ -110,7 +110,7 @@ export class PipelineStack extends TerraformStack {
       accountId: caller.accountId,
       partition: partition.partition,
       region: config.region,
-      kmsKeyId: kmsKeyArn,
+      kmsKeyArn,
     });
     this.processor = new ProcessorFunction(this, "processor", {
       functionName,
@@ -133,7 +133,7 @@ export class PipelineStack extends TerraformStack {
       role: this.processor.role,
       maxRetryAttempts: config.maxRetryAttempts,
       maxEventAgeSeconds: config.maxEventAgeSeconds,
-      kmsKeyId: kmsKeyArn,
+      kmsKeyArn,
     });
     this.alarms = new PipelineAlarms(this, "alarm", {
       namePrefix: name,

@@ -21,10 +21,10 @@ export interface StatusTopicProps {
    */
   readonly emails?: readonly string[];
   /**
-   * KMS key for encryption at rest.
+   * ARN of the KMS key for encryption at rest.
    * @default - the AWS-managed `alias/aws/sns` key
    */
-  readonly kmsKeyId?: string;
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -49,7 +49,7 @@ export class StatusTopic extends Construct {
     super(scope, id);
     this.topic = new SnsTopic(this, "topic", {
       name: props.topicName,
-      kmsMasterKeyId: props.kmsKeyId ?? "alias/aws/sns",
+      kmsMasterKeyId: props.kmsKeyArn ?? "alias/aws/sns",
     });
     this.topic.overrideLogicalId(id);
 

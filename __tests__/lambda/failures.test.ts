@@ -76,7 +76,6 @@ describe("the handler under transient failures and the timeout guard", () => {
 
   beforeAll(() => {
     // Loaded after the environment is set: configuration is read once, at load.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     handler = (require("../../lambda-src/index") as { handler: Handler }).handler;
   });
   beforeEach(() => {
@@ -371,7 +370,6 @@ describe("the handler under transient failures and the timeout guard", () => {
     finalWritesAnswered("incoming/first.csv");
     s3.on(GetObjectCommand, { Key: "incoming/first.csv" }).callsFake(() => bodyOf(CSV));
     s3.on(GetObjectCommand, { Key: "incoming/second.csv" }).resolves({ Body: stalled as never });
-    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
     sns.on(PublishCommand).resolves({});
     let deadline = Date.now() + 300_000;
     const first = eventOf("incoming/first.csv");
