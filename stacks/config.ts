@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { LIMITS } from "../lambda-src/limits";
+import { FAILURE_DESTINATION_DEFAULTS } from "./failure-destination";
+import { METADATA_TABLE_DEFAULTS } from "./metadata-table";
+import { ALARM_DEFAULTS } from "./pipeline-alarms";
+import { PROCESSOR_DEFAULTS } from "./processor-function";
+import { UPLOAD_BUCKET_DEFAULTS } from "./upload-bucket";
 
 /** Settings of one stage (`pipeline-<stage>`); see README "Configuration" for each default. */
 export interface StageConfig {
@@ -53,25 +58,28 @@ export interface StageConfig {
   readonly failedEventAgeAlarmSeconds: number;
 }
 
-/** Defaults that apply to every stage unless `config/stages.json` or the environment says otherwise. */
+/**
+ * Defaults that apply to every stage unless `config/stages.json` or the environment says
+ * otherwise. Where a construct has a default of its own, this is it, so the two never drift.
+ */
 export const STAGE_DEFAULTS = {
   region: "eu-west-1",
-  forceDestroy: false,
-  deletionProtection: true,
-  logRetentionDays: 30,
-  memoryMiB: 512,
-  timeoutSeconds: 300,
+  forceDestroy: UPLOAD_BUCKET_DEFAULTS.forceDestroy,
+  deletionProtection: METADATA_TABLE_DEFAULTS.deletionProtection,
+  logRetentionDays: PROCESSOR_DEFAULTS.logRetentionDays,
+  memoryMiB: PROCESSOR_DEFAULTS.memoryMiB,
+  timeoutSeconds: PROCESSOR_DEFAULTS.timeoutSeconds,
   reservedConcurrency: null as number | null,
-  maxRetryAttempts: 2,
-  maxEventAgeSeconds: 6 * 60 * 60,
+  maxRetryAttempts: FAILURE_DESTINATION_DEFAULTS.maxRetryAttempts,
+  maxEventAgeSeconds: FAILURE_DESTINATION_DEFAULTS.maxEventAgeSeconds,
   maxFileBytes: 2 * 1024 ** 3,
   incomingPrefix: "incoming/",
   processedPrefix: "processed/",
   alarmEmails: [] as readonly string[],
-  alarmPeriodSeconds: 300,
-  alarmEvaluationPeriods: 1,
-  durationAlarmPercent: 80,
-  failedEventAgeAlarmSeconds: 3600,
+  alarmPeriodSeconds: ALARM_DEFAULTS.periodSeconds,
+  alarmEvaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
+  durationAlarmPercent: ALARM_DEFAULTS.durationAlarmPercent,
+  failedEventAgeAlarmSeconds: ALARM_DEFAULTS.failedEventAgeAlarmSeconds,
 } as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days` (0 = never expire is refused on purpose). */

@@ -1,12 +1,16 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { denyInsecureTransport } from "./policy-statements";
+
+/** Lambda's async retry settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+export const FAILURE_DESTINATION_DEFAULTS = { maxRetryAttempts: 2, maxEventAgeSeconds: 6 * 60 * 60 } as const;
 
 /** Settings of the on-failure destination. */
 export interface FailureDestinationProps {
@@ -27,10 +31,10 @@ export interface FailureDestinationProps {
    */
   readonly maxEventAgeSeconds?: number;
   /**
-   * ARN of the KMS key for the queue.
+   * Customer-managed KMS key for the queue.
    * @default - SQS-managed encryption (SSE-SQS)
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKey?: KmsKey;
 }
 
 /**
@@ -49,9 +53,9 @@ export class FailureDestination extends Construct {
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       messageRetentionSeconds: 14 * 24 * 60 * 60,
-      sqsManagedSseEnabled: props.kmsKeyArn === undefined ? true : undefined,
-      kmsMasterKeyId: props.kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: props.kmsKeyArn === undefined ? undefined : 300,
+      sqsManagedSseEnabled: props.kmsKey === undefined ? true : undefined,
+      kmsMasterKeyId: props.kmsKey?.arn,
+      kmsDataKeyReusePeriodSeconds: props.kmsKey === undefined ? undefined : 300,
     });
     this.queue.overrideLogicalId(id);
 
@@ -75,8 +79,8 @@ export class FailureDestination extends Construct {
     // Lambda checks that the role may send to the destination when the config is written.
     this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
       functionName: props.function.functionName,
-      maximumRetryAttempts: props.maxRetryAttempts ?? 2,
-      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 21600,
+      maximumRetryAttempts: props.maxRetryAttempts ?? FAILURE_DESTINATION_DEFAULTS.maxRetryAttempts,
+      maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? FAILURE_DESTINATION_DEFAULTS.maxEventAgeSeconds,
       destinationConfig: { onFailure: { destination: this.queue.arn } },
       dependsOn: [grant],
     });

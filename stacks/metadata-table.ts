@@ -1,8 +1,12 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 
 /** The attribute that identifies a file's item; the function writes it, the stack declares it. */
 export const FILE_NAME_KEY = "FileName";
+
+/** The table's settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+export const METADATA_TABLE_DEFAULTS = { deletionProtection: true } as const;
 
 /** Settings of the metadata table. */
 export interface MetadataTableProps {
@@ -14,10 +18,10 @@ export interface MetadataTableProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * Customer-managed KMS key ARN for server-side encryption.
+   * Customer-managed KMS key for server-side encryption.
    * @default - the AWS-managed `aws/dynamodb` key
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKey?: KmsKey;
 }
 
 /**
@@ -36,8 +40,8 @@ export class MetadataTable extends Construct {
       attribute: [{ name: FILE_NAME_KEY, type: "S" }],
       billingMode: "PAY_PER_REQUEST",
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: props.deletionProtection ?? true,
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKey?.arn },
+      deletionProtectionEnabled: props.deletionProtection ?? METADATA_TABLE_DEFAULTS.deletionProtection,
     });
     this.table.overrideLogicalId(id);
   }

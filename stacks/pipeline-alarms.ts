@@ -4,6 +4,9 @@ import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
 import { METRIC, METRICS_NAMESPACE } from "../lambda-src/env";
 
+/** The alarms' settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+export const ALARM_DEFAULTS = { periodSeconds: 300, evaluationPeriods: 1, durationAlarmPercent: 80, failedEventAgeAlarmSeconds: 3600 } as const;
+
 /** What to watch and where to send alarms. */
 export interface PipelineAlarmsProps {
   /** Prefix of every alarm name, e.g. `order-pipeline-dev`. */
@@ -54,7 +57,7 @@ export class PipelineAlarms extends Construct {
     super(scope, id);
     const lambda = { namespace: "AWS/Lambda", dimensions: { FunctionName: props.functionName } };
     const queue = { namespace: "AWS/SQS", dimensions: { QueueName: props.failedEventsQueue.name } };
-    const durationThresholdMs = Math.round((props.timeoutSeconds * 1000 * (props.durationAlarmPercent ?? 80)) / 100);
+    const durationThresholdMs = Math.round((props.timeoutSeconds * 1000 * (props.durationAlarmPercent ?? ALARM_DEFAULTS.durationAlarmPercent)) / 100);
 
     const specs: Record<string, AlarmSpec> = {
       errors: {
@@ -77,7 +80,7 @@ export class PipelineAlarms extends Construct {
       },
       duration_p99: {
         ...lambda,
-        alarmDescription: `p99 duration is above ${props.durationAlarmPercent ?? 80}% of the ${props.timeoutSeconds} s timeout; large files are close to timing out.`,
+        alarmDescription: `p99 duration is above ${props.durationAlarmPercent ?? ALARM_DEFAULTS.durationAlarmPercent}% of the ${props.timeoutSeconds} s timeout; large files are close to timing out.`,
         metricName: "Duration",
         extendedStatistic: "p99",
         comparisonOperator: "GreaterThanThreshold",
@@ -108,7 +111,7 @@ export class PipelineAlarms extends Construct {
         metricName: "ApproximateAgeOfOldestMessage",
         statistic: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
-        threshold: props.failedEventAgeAlarmSeconds ?? 3600,
+        threshold: props.failedEventAgeAlarmSeconds ?? ALARM_DEFAULTS.failedEventAgeAlarmSeconds,
         treatMissingData: "notBreaching",
       },
       failed_files: {
@@ -128,8 +131,8 @@ export class PipelineAlarms extends Construct {
       const alarm = new CloudwatchMetricAlarm(this, name, {
         ...spec,
         alarmName: `${props.namePrefix}-${name.replace(/_/g, "-")}`,
-        period: props.periodSeconds ?? 300,
-        evaluationPeriods: props.evaluationPeriods ?? 1,
+        period: props.periodSeconds ?? ALARM_DEFAULTS.periodSeconds,
+        evaluationPeriods: props.evaluationPeriods ?? ALARM_DEFAULTS.evaluationPeriods,
         actionsEnabled: true,
         alarmActions: [props.topic.arn],
         okActions: [props.topic.arn],

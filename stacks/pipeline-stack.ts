@@ -91,18 +91,18 @@ export class PipelineStack extends TerraformStack {
       region: config.region,
       logGroupName: `/aws/lambda/${functionName}`,
     });
-    const kmsKeyArn = this.encryption.key.arn;
+    const kmsKey = this.encryption.key;
 
     this.upload = new UploadBucket(this, "upload", {
       namePrefix: `${name}-upload-`,
       bucketName: config.bucketName,
       forceDestroy: config.forceDestroy,
-      kmsKeyArn,
+      kmsKey,
     });
     this.metadata = new MetadataTable(this, "metadata", {
       tableName: `${name}-files`,
       deletionProtection: config.deletionProtection,
-      kmsKeyArn,
+      kmsKey,
     });
     this.status = new StatusTopic(this, "status", {
       topicName: `${name}-file-status`,
@@ -110,7 +110,7 @@ export class PipelineStack extends TerraformStack {
       accountId: caller.accountId,
       partition: partition.partition,
       region: config.region,
-      kmsKeyArn,
+      kmsKey,
     });
     this.processor = new ProcessorFunction(this, "processor", {
       functionName,
@@ -133,7 +133,7 @@ export class PipelineStack extends TerraformStack {
       role: this.processor.role,
       maxRetryAttempts: config.maxRetryAttempts,
       maxEventAgeSeconds: config.maxEventAgeSeconds,
-      kmsKeyArn,
+      kmsKey,
     });
     this.alarms = new PipelineAlarms(this, "alarm", {
       namePrefix: name,
@@ -159,7 +159,7 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, "function_name", { value: this.processor.function.functionName });
     new TerraformOutput(this, "function_arn", { value: this.processor.function.arn });
     new TerraformOutput(this, "log_group_name", { value: this.processor.logGroup.name });
-    new TerraformOutput(this, "kms_key_arn", { value: kmsKeyArn });
+    new TerraformOutput(this, "kms_key_arn", { value: kmsKey.arn });
     new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
     new TerraformOutput(this, "failed_events_queue_url", { value: this.failures.queue.url, description: "On-failure destination; see README 'Replaying failed files'" });
 

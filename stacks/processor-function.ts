@@ -13,6 +13,9 @@ import { ENV, type EnvName, METRICS_NAMESPACE } from "../lambda-src/env";
 import type { StackKey } from "./encryption-key";
 import type { LambdaBundle } from "./lambda-bundle";
 
+/** The function's settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+export const PROCESSOR_DEFAULTS = { logRetentionDays: 30, memoryMiB: 512, timeoutSeconds: 300 } as const;
+
 /** Settings and collaborators of the order-processing function. */
 export interface ProcessorFunctionProps {
   /** Function name; unique per stage and account. Also the log group's and the metrics' service name. */
@@ -88,7 +91,7 @@ export class ProcessorFunction extends Construct {
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? PROCESSOR_DEFAULTS.logRetentionDays,
       kmsKeyId: props.encryption?.key.arn,
     });
     this.logGroup.overrideLogicalId(id);
@@ -195,8 +198,8 @@ export class ProcessorFunction extends Construct {
       filename: zip.outputPath,
       sourceCodeHash: zip.outputBase64Sha256,
       role: this.role.arn,
-      memorySize: props.memoryMiB ?? 512,
-      timeout: props.timeoutSeconds ?? 300,
+      memorySize: props.memoryMiB ?? PROCESSOR_DEFAULTS.memoryMiB,
+      timeout: props.timeoutSeconds ?? PROCESSOR_DEFAULTS.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: { variables: environment },
       kmsKeyArn: props.encryption?.key.arn,

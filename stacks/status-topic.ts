@@ -1,4 +1,5 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -21,10 +22,10 @@ export interface StatusTopicProps {
    */
   readonly emails?: readonly string[];
   /**
-   * ARN of the KMS key for encryption at rest.
+   * Customer-managed KMS key for encryption at rest.
    * @default - the AWS-managed `alias/aws/sns` key
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKey?: KmsKey;
 }
 
 /**
@@ -49,7 +50,7 @@ export class StatusTopic extends Construct {
     super(scope, id);
     this.topic = new SnsTopic(this, "topic", {
       name: props.topicName,
-      kmsMasterKeyId: props.kmsKeyArn ?? "alias/aws/sns",
+      kmsMasterKeyId: props.kmsKey?.arn ?? "alias/aws/sns",
     });
     this.topic.overrideLogicalId(id);
 

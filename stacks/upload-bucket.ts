@@ -1,4 +1,5 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
@@ -8,6 +9,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { denyInsecureTransport } from "./policy-statements";
+
+/** The bucket's settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+export const UPLOAD_BUCKET_DEFAULTS = { forceDestroy: false, abortIncompleteUploadDays: 7, noncurrentVersionRetentionDays: 30 } as const;
 
 /** Settings of the upload bucket. */
 export interface UploadBucketProps {
@@ -24,10 +28,10 @@ export interface UploadBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
-   * KMS key ARN for SSE-KMS with an S3 bucket key.
+   * Customer-managed KMS key for SSE-KMS with an S3 bucket key.
    * @default - SSE-S3 (AES256)
    */
-  readonly kmsKeyArn?: string;
+  readonly kmsKey?: KmsKey;
   /**
    * Days after which a replaced or deleted object version is removed.
    * @default 30
@@ -57,7 +61,7 @@ export class UploadBucket extends Construct {
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
       bucketPrefix: props.bucketName === undefined ? props.namePrefix : undefined,
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? UPLOAD_BUCKET_DEFAULTS.forceDestroy,
     });
     this.bucket.overrideLogicalId(id);
     const bucketId = this.bucket.id;
@@ -70,10 +74,10 @@ export class UploadBucket extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: bucketId,
       rule: [
-        props.kmsKeyArn === undefined
+        props.kmsKey === undefined
           ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
           : {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKey.arn },
               bucketKeyEnabled: true,
             },
       ],
@@ -113,13 +117,13 @@ export class UploadBucket extends Construct {
           id: "abort-incomplete-multipart-uploads",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteUploadDays ?? UPLOAD_BUCKET_DEFAULTS.abortIncompleteUploadDays }],
         },
         {
           id: "expire-noncurrent-versions",
           status: "Enabled",
           filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 30 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? UPLOAD_BUCKET_DEFAULTS.noncurrentVersionRetentionDays }],
         },
       ],
     }).overrideLogicalId(id);
