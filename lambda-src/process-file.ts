@@ -105,13 +105,50 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
   return "SUPERSEDED";
 }
 
+/** One attempt at a file, once its PROCESSING item is written. */
+interface Attempt {
+  readonly event: ObjectEvent;
+  readonly format: Format;
+  /** The PROCESSING item this attempt wrote; the final write is conditional on it. */
+  readonly started: MetadataItem;
+  readonly outputKey: string;
+  /** Earlier records of the event used part of the invocation's time. */
+  readonly sharedTime: boolean;
+  readonly startedMs: number;
+  readonly tally: OrderTally;
+  readonly progress: ReadProgress;
+}
+
+/** Streams the file into its output and records, logs, counts and publishes the outcome. */
 async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, sharedTime: boolean, deps: ProcessorDeps): Promise<RecordOutcome> {
-  const { config, logger } = deps;
-  const startedMs = Date.now();
-  const tally = new OrderTally();
-  const progress: ReadProgress = { bytes: 0 };
-  const output = new OrderOutput(deps.s3, config.bucketName, outputKey);
-  let failure: FileRejectedError | undefined;
+  const attempt: Attempt = { event, format, started, outputKey, sharedTime, startedMs: Date.now(), tally: new OrderTally(), progress: { bytes: 0 } };
+  const failure = await streamFile(attempt, deps);
+  const fields = finalFields(attempt, failure);
+  let final: MetadataItem | undefined;
+  try {
+    final = await deps.store.finish(started, fields);
+  } catch (error) {
+    if (failure === undefined) await removeOutputOfUnfinished(event.key, started, outputKey, deps);
+    throw error;
+  }
+  if (final === undefined) {
+    deps.logger.warn("A newer attempt or version took over this file while it was processed; its outcome stands");
+    return "SUPERSEDED";
+  }
+  report(attempt, fields, deps);
+  await settle(final, deps);
+  return fields.Status;
+}
+
+/**
+ * Checks the file, then streams it through the pipeline into its output, under the timeout guard:
+ * `undefined` when the output is complete, else why the file failed. Anything that is no fault of
+ * the file's is thrown, for Lambda's retry.
+ */
+async function streamFile(attempt: Attempt, deps: ProcessorDeps): Promise<FileRejectedError | undefined> {
+  const { event, format, startedMs } = attempt;
+  const { config } = deps;
+  const output = new OrderOutput(deps.s3, config.bucketName, attempt.outputKey);
   let timedOut: Error | undefined;
   let timer: NodeJS.Timeout | undefined;
   const remainingMs = deps.remainingMs();
@@ -132,24 +169,29 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
       output.interrupt(timedOut);
     }, Math.max(0, budgetMs));
     body = await getBody(deps.s3, config.bucketName, event, reading.signal);
-    await processOrders({ body, format, fileName: event.key, maxBytes: config.maxFileBytes, sink: output, tally, progress, deadline: startedMs + budgetMs });
+    await processOrders({ body, format, fileName: event.key, maxBytes: config.maxFileBytes, sink: output, tally: attempt.tally, progress: attempt.progress, deadline: startedMs + budgetMs });
     await output.complete();
+    return undefined;
   } catch (error) {
     // The outcome is decided now: the guard must not take over while the upload is abandoned.
     clearTimeout(timer);
     const abandoned = await output.abandon();
     // The guard fired while the last request was on its way, and it landed: the file is done.
-    if (abandoned !== "landed") failure = failureOf(abandoned, output.uploadError ?? timedOut ?? error, sharedTime, event.key, startedMs);
+    if (abandoned === "landed") return undefined;
+    return failureOf(abandoned, output.uploadError ?? timedOut ?? error, attempt.sharedTime, event.key, startedMs);
   } finally {
     clearTimeout(timer);
   }
+}
 
+/** The final item's fields: status, counts, errors, and the output or the reason there is none. */
+function finalFields({ event, started, outputKey, startedMs, tally }: Attempt, failure: FileRejectedError | undefined): FinalFields {
   const status = failure === undefined ? tally.status() : FILE_STATUS.failed;
-  const completedAt = new Date();
-  const fields: FinalFields = {
+  const completedAt = new Date().toISOString();
+  return {
     Status: status,
-    CompletedAt: completedAt.toISOString(),
-    DurationMs: completedAt.getTime() - startedMs,
+    CompletedAt: completedAt,
+    DurationMs: Date.parse(completedAt) - startedMs,
     OrdersTotal: tally.total,
     OrdersValid: tally.valid,
     OrdersRejected: tally.rejected,
@@ -162,30 +204,20 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
       Status: status,
       OrdersValid: tally.valid,
       OrdersRejected: tally.rejected,
-      CompletedAt: completedAt.toISOString(),
+      CompletedAt: completedAt,
     }),
   };
-  let final: MetadataItem | undefined;
-  try {
-    final = await deps.store.finish(started, fields);
-  } catch (error) {
-    if (failure === undefined) await removeOutputOfUnfinished(event.key, started, outputKey, deps);
-    throw error;
-  }
-  if (final === undefined) {
-    logger.warn("A newer attempt or version took over this file while it was processed; its outcome stands");
-    return "SUPERSEDED";
-  }
-  const log = status === FILE_STATUS.failed ? logger.warn.bind(logger) : logger.info.bind(logger);
-  log("Processing finished", { status, ordersValid: tally.valid, ordersRejected: tally.rejected, bytesRead: progress.bytes, durationMs: fields.DurationMs, failureReason: fields.FailureReason });
-  const { metrics } = deps;
-  metrics.addMetric(STATUS_METRIC[status], MetricUnit.Count, 1);
+}
+
+/** The outcome's log line and metrics (files by status, orders, bytes, milliseconds). */
+function report({ tally, progress }: Attempt, fields: FinalFields, { logger, metrics }: ProcessorDeps): void {
+  const log = fields.Status === FILE_STATUS.failed ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log("Processing finished", { status: fields.Status, ordersValid: tally.valid, ordersRejected: tally.rejected, bytesRead: progress.bytes, durationMs: fields.DurationMs, failureReason: fields.FailureReason });
+  metrics.addMetric(STATUS_METRIC[fields.Status], MetricUnit.Count, 1);
   metrics.addMetric(METRIC.ordersValid, MetricUnit.Count, tally.valid);
   metrics.addMetric(METRIC.ordersRejected, MetricUnit.Count, tally.rejected);
   metrics.addMetric(METRIC.bytesRead, MetricUnit.Bytes, progress.bytes);
   metrics.addMetric(METRIC.processingMs, MetricUnit.Milliseconds, fields.DurationMs);
-  await settle(final, deps);
-  return status;
 }
 
 /**
