@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App, CONTEXT_ENV } from "cdktf";
 import { ConfigError, loadConfig } from "./stacks/config";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { stateBackendFromEnv } from "./stacks/state-backend";
@@ -12,7 +12,8 @@ try {
   }
   app.synth();
   removeStaleStackFiles(app.outdir);
-  for (const warning of stackWarnings(app.outdir)) console.error(`Warning: ${warning}`);
+  // Under the cdktf CLI (which sets the context variable) the CLI prints them itself.
+  if (process.env[CONTEXT_ENV] === undefined) for (const warning of stackWarnings(app.outdir)) console.error(`Warning: ${warning}`);
 } catch (error) {
   // A configuration mistake is the user's to fix: its message lists every problem and the fix, no stack trace.
   if (!(error instanceof ConfigError)) throw error;

@@ -89,7 +89,7 @@ describe("resolveConfig", () => {
       "fails when an alarm e-mail is %p",
       (email) => {
         expect(problemsOf(fileWith({ alarmEmails: ["ok@example.com", email] }))).toEqual([
-          `stages.dev.alarmEmails: ${JSON.stringify(email)} is not an e-mail address; use name@example.com`,
+          `stages.dev.alarmEmails: ${JSON.stringify(email)} is not an e-mail address; write it as name@yourcompany.com`,
         ]);
       },
     );
@@ -219,7 +219,7 @@ describe("resolveConfig", () => {
 
     it("validates overridden e-mails like the file's", () => {
       expect(problemsOf(committed, { PIPELINE_PROD_ALARM_EMAILS: "a@example.com,not-an-address" })).toEqual([
-        `stages.prod.alarmEmails: "not-an-address" is not an e-mail address; use name@example.com`,
+        `stages.prod.alarmEmails: "not-an-address" is not an e-mail address; write it as name@yourcompany.com`,
       ]);
     });
 

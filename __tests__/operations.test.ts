@@ -215,7 +215,7 @@ describe("operations and security hardening (dev)", () => {
 
     it("lets the function's role use it only through the pipeline's services, never by calling KMS directly", () => {
       expect(statement(json, "processor_permissions", "UseStackKey").condition).toEqual([
-        { test: "StringEquals", variable: "kms:ViaService", values: ["s3", "dynamodb", "sqs", "sns", "lambda"].map((s) => `${s}.eu-west-1.amazonaws.com`) },
+        { test: "StringEquals", variable: "kms:ViaService", values: ["s3", "dynamodb", "sqs", "sns", "lambda"].map((s) => `${s}.eu-west-1.${"${data.aws_partition.partition.dns_suffix}"}`) },
       ]);
     });
 

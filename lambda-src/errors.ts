@@ -175,7 +175,7 @@ export class RequestStalledError extends Error {
   }
 }
 
-/** One record's transient failure; `key` is unset when the error names its keys itself. */
+/** One record's transient failure; `key` is unset for the error about records that never started, which names their keys. */
 export interface RecordFailure {
   readonly key?: string;
   readonly error: unknown;

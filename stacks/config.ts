@@ -124,8 +124,11 @@ const FIELDS: Record<Exclude<keyof StageConfig, "stage" | "project">, Kind> = {
   failedEventAgeAlarmSeconds: "number",
 };
 
-/** Domains reserved for examples and tests (RFC 2606, RFC 6761): no mail sent there is ever read. */
-const RESERVED_MAIL_DOMAIN = /@(?:(?:[^@\s]+\.)?example\.(?:com|net|org)|[^@\s]+\.(?:example|test|invalid|localhost))$/i;
+/**
+ * Domains reserved for examples, tests and private networks (RFC 2606, RFC 6761, RFC 6762, RFC
+ * 8375, ICANN's `.internal`): no mail sent there from AWS is ever read.
+ */
+const RESERVED_MAIL_DOMAIN = /@(?:(?:[^@\s]+\.)?(?:example\.(?:com|net|org)|home\.arpa)|[^@\s]+\.(?:example|test|invalid|localhost|local|internal))$/i;
 
 /**
  * Why the stage's alarm addresses are placeholders, when some are at a domain reserved for
@@ -308,7 +311,7 @@ export function validateStage(c: StageConfig): string[] {
   } else {
     for (const email of c.alarmEmails) {
       if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(email)) {
-        p.push(`alarmEmails: ${JSON.stringify(email)} is not an e-mail address; use name@example.com`);
+        p.push(`alarmEmails: ${JSON.stringify(email)} is not an e-mail address; write it as name@yourcompany.com`);
       }
     }
   }

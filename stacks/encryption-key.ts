@@ -13,6 +13,8 @@ export interface EncryptionKeyProps {
   readonly partition: string;
   /** Region of the stack; service principals and `kms:ViaService` values are regional. */
   readonly region: string;
+  /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), which ends `kms:ViaService` values. */
+  readonly dnsSuffix: string;
   /** Name of the function's log group; only that group may use the key through CloudWatch Logs. */
   readonly logGroupName: string;
   /**
@@ -51,7 +53,7 @@ export class EncryptionKey extends Construct implements StackKey {
     super(scope, id);
     const { accountId, partition, region } = props;
     const root = `arn:${partition}:iam::${accountId}:root`;
-    this.viaServices = VIA_SERVICES.map((service) => `${service}.${region}.amazonaws.com`);
+    this.viaServices = VIA_SERVICES.map((service) => `${service}.${region}.${props.dnsSuffix}`);
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
     // Spelled out rather than `kms:ReEncrypt*` / `kms:GenerateDataKey*`: no wildcard grants, even in a key policy.
     const useActions = [

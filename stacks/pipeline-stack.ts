@@ -89,6 +89,7 @@ export class PipelineStack extends TerraformStack {
       accountId: caller.accountId,
       partition: partition.partition,
       region: config.region,
+      dnsSuffix: partition.dnsSuffix,
       logGroupName: `/aws/lambda/${functionName}`,
     });
     const kmsKey = this.encryption.key;

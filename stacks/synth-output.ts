@@ -33,7 +33,8 @@ export function removeStaleStackFiles(outdir: string): string[] {
 
 /**
  * The warnings the stacks recorded (`Annotations.addWarning`), as `<stack>: <message>`. The cdktf
- * CLI prints them at synth, diff and deploy; `npm run synth` prints them with this.
+ * CLI prints them at synth, diff and deploy; `npm run synth`, which runs without the CLI, prints
+ * them with this.
  */
 export function stackWarnings(outdir: string): string[] {
   return Object.entries(readManifest(outdir).stacks).flatMap(([stack, { annotations = [] }]) =>
