@@ -150,50 +150,97 @@ export function triggerMatches(trigger: TriggerPlan, bucket: string, key: string
 }
 
 /**
+ * What planning collects as it reads the stack: the local value of every `${type.name.attr}` a
+ * planned resource defines, and every problem, thrown together at the end.
+ */
+class PlanContext {
+  readonly problems: string[] = [];
+  private readonly values = new Map<string, string>();
+
+  constructor(
+    readonly resources: Record<string, Record<string, Block>>,
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
+
+  /** Records the local values of a resource's attributes. */
+  define(address: string, attrs: Record<string, string>): void {
+    for (const [attr, value] of Object.entries(attrs)) this.values.set(`${address}.${attr}`, value);
+  }
+
+  /** The local value of `address.attr`, if planned. */
+  value(reference: string): string | undefined {
+    return this.values.get(reference);
+  }
+
+  /** `value` (JSON text unless a string) with every `${...}` replaced by its local value; an unknown one is a problem. */
+  resolve(value: unknown, where: string): string {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return text.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
+      const resolved = this.values.get(expression.trim());
+      if (resolved === undefined) {
+        this.problems.push(`${where}: cannot resolve ${whole} to a local resource`);
+        return whole;
+      }
+      return resolved;
+    });
+  }
+}
+
+/**
  * Reads a synthesized stack into what the local runner creates: buckets, tables and topics as
  * defined, the function the bucket notification targets (handler, timeout, memory, packaged code
  * directory, async retry settings), and its environment with every `${type.name.attr}` reference
  * resolved to the local resource. Anything the runner cannot honour is collected and thrown once.
  */
 export function planLocalStack(stack: SynthesizedStack, options: PlanOptions): LocalPlan {
-  const problems: string[] = [];
   const accountId = options.accountId ?? "000000000000";
-  const resources = stack.resource ?? {};
   const region = str((stack.provider?.aws?.[0] as Block | undefined)?.region) ?? "us-east-1";
-  const values = new Map<string, string>();
-  const set = (address: string, attrs: Record<string, string>): void => {
-    for (const [attr, value] of Object.entries(attrs)) values.set(`${address}.${attr}`, value);
-  };
+  const context = new PlanContext(stack.resource ?? {}, region, accountId);
   for (const name of Object.keys(stack.data?.aws_caller_identity ?? {})) {
-    set(`data.aws_caller_identity.${name}`, { account_id: accountId, id: accountId });
+    context.define(`data.aws_caller_identity.${name}`, { account_id: accountId, id: accountId });
   }
   for (const name of Object.keys(stack.data?.aws_region ?? {})) {
-    set(`data.aws_region.${name}`, { name: region, region, id: region });
+    context.define(`data.aws_region.${name}`, { name: region, region, id: region });
   }
+  const buckets = planBuckets(context);
+  const tables = planTables(context);
+  const topics = planTopics(context);
+  defineFunctions(context);
+  const { target, triggers } = planTriggers(context);
+  const functionPlan = target === undefined ? undefined : planFunction(context, stack, target, options.stackDir);
+  if (context.problems.length > 0 || !functionPlan) throw new LocalPlanError(context.problems);
+  return { region, accountId, buckets, tables, topics, function: functionPlan, triggers };
+}
 
+function planBuckets(context: PlanContext): BucketPlan[] {
+  const { resources } = context;
   const buckets: BucketPlan[] = [];
   for (const [name, def] of Object.entries(resources.aws_s3_bucket ?? {})) {
     const address = `aws_s3_bucket.${name}`;
     const prefix = str(def.bucket_prefix);
     const bucketName = str(def.bucket) ?? (prefix !== undefined ? `${prefix}local` : undefined);
     if (!bucketName) {
-      problems.push(`${address} has neither bucket nor bucket_prefix`);
+      context.problems.push(`${address} has neither bucket nor bucket_prefix`);
       continue;
     }
     const versioned = Object.values(resources.aws_s3_bucket_versioning ?? {}).some(
       (v) => v.bucket === `\${${address}.id}` && blocks(v.versioning_configuration).some((c) => c.status === "Enabled"),
     );
     buckets.push({ address, name: bucketName, versioned });
-    set(address, { bucket: bucketName, id: bucketName, arn: `arn:aws:s3:::${bucketName}`, bucket_domain_name: `${bucketName}.s3.amazonaws.com` });
+    context.define(address, { bucket: bucketName, id: bucketName, arn: `arn:aws:s3:::${bucketName}`, bucket_domain_name: `${bucketName}.s3.amazonaws.com` });
   }
+  return buckets;
+}
 
+function planTables(context: PlanContext): TablePlan[] {
   const tables: TablePlan[] = [];
-  for (const [name, def] of Object.entries(resources.aws_dynamodb_table ?? {})) {
+  for (const [name, def] of Object.entries(context.resources.aws_dynamodb_table ?? {})) {
     const address = `aws_dynamodb_table.${name}`;
     const tableName = str(def.name);
     const hashKey = str(def.hash_key);
     if (!tableName || !hashKey) {
-      problems.push(`${address} needs a literal name and hash_key`);
+      context.problems.push(`${address} needs a literal name and hash_key`);
       continue;
     }
     const index = (b: Block): TableIndex => ({
@@ -216,55 +263,52 @@ export function planLocalStack(stack: SynthesizedStack, options: PlanOptions): L
       globalSecondaryIndexes: blocks(def.global_secondary_index).map(index),
       localSecondaryIndexes: blocks(def.local_secondary_index).map(index),
     });
-    const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
-    set(address, { name: tableName, id: tableName, arn, hash_key: hashKey });
+    const arn = `arn:aws:dynamodb:${context.region}:${context.accountId}:table/${tableName}`;
+    context.define(address, { name: tableName, id: tableName, arn, hash_key: hashKey });
   }
+  return tables;
+}
 
+function planTopics(context: PlanContext): TopicPlan[] {
   const topics: TopicPlan[] = [];
-  for (const [name, def] of Object.entries(resources.aws_sns_topic ?? {})) {
+  for (const [name, def] of Object.entries(context.resources.aws_sns_topic ?? {})) {
     const address = `aws_sns_topic.${name}`;
     const topicName = str(def.name);
     if (!topicName) {
-      problems.push(`${address} needs a literal name`);
+      context.problems.push(`${address} needs a literal name`);
       continue;
     }
     topics.push({ address, name: topicName });
-    const arn = `arn:aws:sns:${region}:${accountId}:${topicName}`;
-    set(address, { name: topicName, id: arn, arn });
+    const arn = `arn:aws:sns:${context.region}:${context.accountId}:${topicName}`;
+    context.define(address, { name: topicName, id: arn, arn });
   }
+  return topics;
+}
 
-  for (const [name, def] of Object.entries(resources.aws_lambda_function ?? {})) {
+/** Every function's local name and ARNs, so references to any of them resolve. */
+function defineFunctions(context: PlanContext): void {
+  for (const [name, def] of Object.entries(context.resources.aws_lambda_function ?? {})) {
     const functionName = str(def.function_name);
     if (!functionName) continue;
-    const arn = `arn:aws:lambda:${region}:${accountId}:function:${functionName}`;
-    set(`aws_lambda_function.${name}`, { function_name: functionName, id: functionName, arn, invoke_arn: arn, qualified_arn: `${arn}:$LATEST` });
+    const arn = `arn:aws:lambda:${context.region}:${context.accountId}:function:${functionName}`;
+    context.define(`aws_lambda_function.${name}`, { function_name: functionName, id: functionName, arn, invoke_arn: arn, qualified_arn: `${arn}:$LATEST` });
   }
+}
 
-  const resolve = (value: unknown, where: string): string => {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
-      const resolved = values.get(expression.trim());
-      if (resolved === undefined) {
-        problems.push(`${where}: cannot resolve ${whole} to a local resource`);
-        return whole;
-      }
-      return resolved;
-    });
-  };
-
-  // The function is the one the bucket notification invokes; its triggers are the rules aimed at it.
+/** The bucket notifications' rules, and the one function they invoke (its address). */
+function planTriggers(context: PlanContext): { target: string | undefined; triggers: TriggerPlan[] } {
   const triggers: TriggerPlan[] = [];
   let target: string | undefined;
-  for (const [name, def] of Object.entries(resources.aws_s3_bucket_notification ?? {})) {
+  for (const [name, def] of Object.entries(context.resources.aws_s3_bucket_notification ?? {})) {
     const where = `aws_s3_bucket_notification.${name}`;
-    const bucket = resolve(def.bucket, `${where}.bucket`);
+    const bucket = context.resolve(def.bucket, `${where}.bucket`);
     for (const rule of blocks(def.lambda_function)) {
       const ref = /^\$\{(aws_lambda_function\.[\w-]+)\.arn\}$/.exec(String(rule.lambda_function_arn ?? ""));
       if (!ref) {
-        problems.push(`${where}: lambda_function_arn ${String(rule.lambda_function_arn)} is not a function of this stack`);
+        context.problems.push(`${where}: lambda_function_arn ${String(rule.lambda_function_arn)} is not a function of this stack`);
         continue;
       }
-      if (target && target !== ref[1]) problems.push(`${where}: notifications invoke more than one function (${target}, ${ref[1]})`);
+      if (target && target !== ref[1]) context.problems.push(`${where}: notifications invoke more than one function (${target}, ${ref[1]})`);
       target = ref[1];
       triggers.push({
         id: String(rule.id ?? name),
@@ -275,44 +319,46 @@ export function planLocalStack(stack: SynthesizedStack, options: PlanOptions): L
       });
     }
   }
-  if (!target) problems.push("no aws_s3_bucket_notification invokes a Lambda function");
+  if (!target) context.problems.push("no aws_s3_bucket_notification invokes a Lambda function");
+  return { target, triggers };
+}
 
-  const fn = target ? resources.aws_lambda_function?.[target.split(".")[1]] : undefined;
-  let functionPlan: FunctionPlan | undefined;
-  if (target && fn) {
-    const functionName = String(fn.function_name);
-    const environment: Record<string, string> = {};
-    const variables = (blocks(fn.environment)[0]?.variables ?? {}) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(variables)) {
-      if (RESERVED_ENV.has(key)) problems.push(`${target}: environment variable ${key} is reserved by Lambda`);
-      environment[key] = resolve(value, `${target} environment variable ${key}`);
-    }
-    const invokeConfig = Object.values(resources.aws_lambda_function_event_invoke_config ?? {}).find((c) =>
-      [`\${${target}.function_name}`, `\${${target}.arn}`, functionName].includes(String(c.function_name)),
-    );
-    const reserved = num(fn.reserved_concurrent_executions);
-    functionPlan = {
-      address: target,
-      functionName,
-      arn: values.get(`${target}.arn`) ?? functionName,
-      handler: String(fn.handler ?? ""),
-      runtime: String(fn.runtime ?? ""),
-      codeDir: codeDirectory(stack, fn, options.stackDir, target, problems),
-      timeoutSeconds: num(fn.timeout) ?? 3,
-      memoryMiB: num(fn.memory_size) ?? 128,
-      reservedConcurrency: reserved !== undefined && reserved >= 0 ? reserved : undefined,
-      environment,
-      maxRetryAttempts: num(invokeConfig?.maximum_retry_attempts) ?? 2,
-      maxEventAgeSeconds: num(invokeConfig?.maximum_event_age_in_seconds) ?? 21600,
-    };
-    if (!/^[^.]+(\.[^.]+)*\.[^.]+$/.test(functionPlan.handler)) problems.push(`${target}: handler "${functionPlan.handler}" is not <file>.<export>`);
-    if (!/^nodejs\d+\.x$/.test(functionPlan.runtime)) problems.push(`${target}: runtime "${functionPlan.runtime}" is not a Node.js runtime`);
-  } else if (target) {
+/** The function at `target`: its code, settings, environment (references resolved) and async retry settings. */
+function planFunction(context: PlanContext, stack: SynthesizedStack, target: string, stackDir: string): FunctionPlan | undefined {
+  const { resources, problems } = context;
+  const fn = resources.aws_lambda_function?.[target.split(".")[1]];
+  if (!fn) {
     problems.push(`${target} is not defined`);
+    return undefined;
   }
-
-  if (problems.length > 0 || !functionPlan) throw new LocalPlanError(problems);
-  return { region, accountId, buckets, tables, topics, function: functionPlan, triggers };
+  const functionName = String(fn.function_name);
+  const environment: Record<string, string> = {};
+  const variables = (blocks(fn.environment)[0]?.variables ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(variables)) {
+    if (RESERVED_ENV.has(key)) problems.push(`${target}: environment variable ${key} is reserved by Lambda`);
+    environment[key] = context.resolve(value, `${target} environment variable ${key}`);
+  }
+  const invokeConfig = Object.values(resources.aws_lambda_function_event_invoke_config ?? {}).find((c) =>
+    [`\${${target}.function_name}`, `\${${target}.arn}`, functionName].includes(String(c.function_name)),
+  );
+  const reserved = num(fn.reserved_concurrent_executions);
+  const plan: FunctionPlan = {
+    address: target,
+    functionName,
+    arn: context.value(`${target}.arn`) ?? functionName,
+    handler: String(fn.handler ?? ""),
+    runtime: String(fn.runtime ?? ""),
+    codeDir: codeDirectory(stack, fn, stackDir, target, problems),
+    timeoutSeconds: num(fn.timeout) ?? 3,
+    memoryMiB: num(fn.memory_size) ?? 128,
+    reservedConcurrency: reserved !== undefined && reserved >= 0 ? reserved : undefined,
+    environment,
+    maxRetryAttempts: num(invokeConfig?.maximum_retry_attempts) ?? 2,
+    maxEventAgeSeconds: num(invokeConfig?.maximum_event_age_in_seconds) ?? 21600,
+  };
+  if (!/^[^.]+(\.[^.]+)*\.[^.]+$/.test(plan.handler)) problems.push(`${target}: handler "${plan.handler}" is not <file>.<export>`);
+  if (!/^nodejs\d+\.x$/.test(plan.runtime)) problems.push(`${target}: runtime "${plan.runtime}" is not a Node.js runtime`);
+  return plan;
 }
 
 /** The directory the function's zip is made from: `data.archive_file.<x>.source_dir`, relative to the stack. */
