@@ -39,6 +39,28 @@ describe("resolveConfig", () => {
     expect(dev).toEqual({ ...STAGE_DEFAULTS, stage: "dev", project: "order-pipeline" });
   });
 
+  it("gives a stage that sets nothing the secure, documented defaults (README 'Configuration')", () => {
+    expect(STAGE_DEFAULTS).toEqual({
+      region: "eu-west-1",
+      forceDestroy: false,
+      deletionProtection: true,
+      logRetentionDays: 30,
+      memoryMiB: 512,
+      timeoutSeconds: 300,
+      reservedConcurrency: null,
+      maxRetryAttempts: 2,
+      maxEventAgeSeconds: 21600,
+      maxFileBytes: 2147483648,
+      incomingPrefix: "incoming/",
+      processedPrefix: "processed/",
+      alarmEmails: [],
+      alarmPeriodSeconds: 300,
+      alarmEvaluationPeriods: 1,
+      durationAlarmPercent: 80,
+      failedEventAgeAlarmSeconds: 3600,
+    });
+  });
+
   describe("fails naming the setting, the bad value and the allowed range", () => {
     it.each([
       ["region", "europe", /^stages\.dev\.region: "europe" is not an AWS region; use a code such as eu-west-1/],

@@ -109,9 +109,25 @@ describe("operations and security hardening (dev)", () => {
         principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
         actions: ["sns:Publish"],
         resources: [TOPIC],
-        condition: expect.arrayContaining([
-          expect.objectContaining({ variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] }),
-        ]),
+        condition: [
+          { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:${data.aws_partition.partition.partition}:cloudwatch:eu-west-1:${data.aws_caller_identity.current.account_id}:alarm:*"] },
+          { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
+        ],
+      });
+    });
+
+    it.each([
+      ["status_topic_policy", ["sns:Publish"], ["${aws_sns_topic.status.arn}"]],
+      ["failed_events_tls_only", ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"], ["${aws_sqs_queue.failed_events.arn}"]],
+      ["upload_tls_only", ["s3:*"], ["${aws_s3_bucket.upload.arn}", "${aws_s3_bucket.upload.arn}/*"]],
+    ])("%s refuses every request made without TLS, to anyone", (document, actions, resources) => {
+      expect(statement(json, document, "DenyInsecureTransport")).toEqual({
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions,
+        resources,
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
       });
     });
 
@@ -146,15 +162,18 @@ describe("operations and security hardening (dev)", () => {
     const alarms = json.resource.aws_cloudwatch_metric_alarm as Record<string, Record<string, unknown>>;
 
     it.each([
-      ["errors", "AWS/Lambda", "Errors", 0],
-      ["throttles", "AWS/Lambda", "Throttles", 0],
-      ["duration_p99", "AWS/Lambda", "Duration", 240000],
-      ["destination_delivery_failures", "AWS/Lambda", "DestinationDeliveryFailures", 0],
-      ["failed_events_visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", 0],
-      ["failed_events_age", "AWS/SQS", "ApproximateAgeOfOldestMessage", 3600],
-      ["failed_files", "OrderPipeline", "FilesFailed", 0],
-    ])("%s watches %s %s above %d and notifies the status topic", (name, namespace, metric, threshold) => {
+      ["errors", "AWS/Lambda", "Errors", "Sum", 0],
+      ["throttles", "AWS/Lambda", "Throttles", "Sum", 0],
+      ["duration_p99", "AWS/Lambda", "Duration", undefined, 240000],
+      ["destination_delivery_failures", "AWS/Lambda", "DestinationDeliveryFailures", "Sum", 0],
+      ["failed_events_visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 0],
+      ["failed_events_age", "AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", 3600],
+      ["failed_files", "OrderPipeline", "FilesFailed", "Sum", 0],
+    ])("%s watches %s %s (%s) above %d and notifies the status topic", (name, namespace, metric, statistic, threshold) => {
+      // Sum for counts, so one error in a period fires; Maximum for the queue, so a message consumed within the period still counts.
+      expect(alarms[name].statistic).toBe(statistic);
       expect(alarms[name]).toMatchObject({
+        alarm_name: `order-pipeline-dev-${name.replace(/_/g, "-")}`,
         namespace,
         metric_name: metric,
         threshold,
@@ -175,8 +194,9 @@ describe("operations and security hardening (dev)", () => {
     });
 
     it("takes thresholds and periods from config", () => {
-      const custom = synthStack("dev", { alarmPeriodSeconds: 60, alarmEvaluationPeriods: 3, timeoutSeconds: 100, durationAlarmPercent: 50 });
+      const custom = synthStack("dev", { alarmPeriodSeconds: 60, alarmEvaluationPeriods: 3, timeoutSeconds: 100, durationAlarmPercent: 50, failedEventAgeAlarmSeconds: 900 });
       expect(custom).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: "Duration", threshold: 50000, period: 60, evaluation_periods: 3 });
+      expect(custom).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: "ApproximateAgeOfOldestMessage", threshold: 900 });
     });
   });
 
@@ -197,6 +217,7 @@ describe("operations and security hardening (dev)", () => {
       expect(policy.map((s) => s.sid)).toEqual(["AccountAdministersKey", "CloudWatchLogsUseKeyForFunctionLogGroup", "CloudWatchAlarmsPublishToEncryptedTopic"]);
       const root = "arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.current.account_id}:root";
       expect(policy[0]).toMatchObject({ principals: [{ type: "AWS", identifiers: [root] }], actions: ["kms:*"] });
+      expect(policy[1].actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]);
       expect(policy[1]).toMatchObject({
         principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
         condition: [

@@ -81,14 +81,18 @@ describe("PipelineStack (dev)", () => {
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         }),
       );
-      expect(onlyResource(json, "aws_s3_bucket_policy").policy).toBe("${data.aws_iam_policy_document.upload_tls_only.json}");
+      expect(onlyResource(json, "aws_s3_bucket_policy")).toMatchObject({
+        policy: "${data.aws_iam_policy_document.upload_tls_only.json}",
+        // S3 refuses two edits of one bucket at once, and the public access block must be in place first.
+        depends_on: ["aws_s3_bucket_public_access_block.upload"],
+      });
     });
 
     it("aborts incomplete multipart uploads and expires noncurrent versions", () => {
       expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
         rule: expect.arrayContaining([
-          expect.objectContaining({ status: "Enabled", abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
-          expect.objectContaining({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+          expect.objectContaining({ status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
+          expect.objectContaining({ status: "Enabled", filter: [{ prefix: "" }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
         ]),
       });
     });
@@ -161,12 +165,13 @@ describe("PipelineStack (dev)", () => {
     });
   });
 
-  it("creates the log group before the function, with retention", () => {
+  it("creates the log group and the role's permissions before the function, with retention", () => {
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/aws/lambda/order-pipeline-dev-processor",
       retention_in_days: 14,
     });
-    expect(onlyResource(json, "aws_lambda_function").depends_on).toContain("aws_cloudwatch_log_group.processor");
+    // Without the role policy first, the function could get events it has no permission to handle.
+    expect(onlyResource(json, "aws_lambda_function").depends_on).toEqual(["aws_cloudwatch_log_group.processor", "aws_iam_role_policy.processor"]);
   });
 
   it("packages the bundle directory with the archive provider", () => {
@@ -179,6 +184,11 @@ describe("PipelineStack (dev)", () => {
       filename: "${data.archive_file.processor.output_path}",
       source_code_hash: "${data.archive_file.processor.output_base64sha256}",
     });
+  });
+
+  it("passes the maximum file size from config to the function", () => {
+    const environment = (stack: string) => (onlyResource(parseSynth(stack), "aws_lambda_function").environment as { variables: Record<string, string> }).variables;
+    expect(environment(synthStack("dev", { maxFileBytes: 1_048_576 })).MAX_FILE_BYTES).toBe("1048576");
   });
 
   it("runs the function on nodejs22.x arm64 with memory, timeout and environment from config and resources", () => {
@@ -233,10 +243,17 @@ describe("PipelineStack (dev)", () => {
     expect(notification.lambda_function[0]).not.toHaveProperty("filter_suffix");
   });
 
-  it("outputs the names a person needs after deploy", () => {
-    expect(Object.keys(json.output).sort()).toEqual(
-      expect.arrayContaining(["bucket_name", "function_arn", "function_name", "log_group_name", "table_name"]),
-    );
+  it("outputs the names and ARNs a person needs after deploy (the README's runbooks read them)", () => {
+    expect(Object.fromEntries(Object.entries(json.output).map(([name, output]) => [name, output.value]))).toEqual({
+      bucket_name: "${aws_s3_bucket.upload.bucket}",
+      table_name: "${aws_dynamodb_table.metadata.name}",
+      function_name: "${aws_lambda_function.processor.function_name}",
+      function_arn: "${aws_lambda_function.processor.arn}",
+      log_group_name: "${aws_cloudwatch_log_group.processor.name}",
+      kms_key_arn: "${aws_kms_key.pipeline.arn}",
+      status_topic_arn: "${aws_sns_topic.status.arn}",
+      failed_events_queue_url: "${aws_sqs_queue.failed_events.url}",
+    });
   });
 
   it("contains no absolute path of the build machine, backend included", () => {

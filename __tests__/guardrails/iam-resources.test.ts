@@ -30,6 +30,14 @@ describe("guardrail 2: IAM resources are ARNs", () => {
     ]);
   });
 
+  it("fails on an ARN reference glued to a path without the separating /, which matches nothing", () => {
+    const t = triggerStack({ statements: [{ sid: "ReadIncomingFiles", actions: ["s3:GetObject"], resources: ["${aws_s3_bucket.upload.arn}incoming/*"] }] });
+    expect(checkIamResources(terraformJson(t.stack))).toEqual([
+      'data.aws_iam_policy_document.processor_permissions statement "ReadIncomingFiles": resource "${aws_s3_bucket.upload.arn}incoming/*" is not an ARN, ' +
+        'so IAM matches nothing with it (or rejects the policy); separate the suffix with "/" or ":": "${aws_s3_bucket.upload.arn}/incoming/*"',
+    ]);
+  });
+
   it('fails on "*" for actions that take a resource ARN', () => {
     const t = triggerStack({ statements: [{ actions: ["s3:GetObject", "xray:PutTraceSegments"], resources: ["*"] }] });
     expect(checkIamResources(terraformJson(t.stack))).toEqual([

@@ -25,6 +25,15 @@ describe("guardrail 6: the function never writes under its trigger prefix", () =
     ]);
   });
 
+  it("fails when the role may write anywhere in the bucket, so also under the trigger prefix", () => {
+    const t = triggerStack({ statements: [{ sid: "WriteAnywhere", actions: ["s3:PutObject"], resources: ["${aws_s3_bucket.upload.arn}/*"] }] });
+    expect(checkTriggerPrefix(terraformJson(t.stack))).toEqual([
+      'aws_s3_bucket_notification.trigger lambda_function[0] triggers aws_lambda_function.processor on prefix "incoming/" of ' +
+        'aws_s3_bucket.upload, and the function writes under "" (data.aws_iam_policy_document.processor_permissions ' +
+        `statement "WriteAnywhere" resource "\${aws_s3_bucket.upload.arn}/*"): ${LOOP}`,
+    ]);
+  });
+
   it("fails when the filter prefix is empty and the role may write anywhere in the bucket", () => {
     const t = triggerStack({
       filterPrefix: "",
