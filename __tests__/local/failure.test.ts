@@ -1,5 +1,10 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { runCli } from "../../local/cli";
 import type { LocalPipeline } from "../../local/pipeline";
-import { startDevPipeline, stopPipeline } from "../helpers/local-pipeline";
+import { devStackDir, startDevPipeline, stopPipeline, tempStateDir } from "../helpers/local-pipeline";
 import { orderFileText, someValidOrders } from "../helpers/local-orders";
 
 describe("DynamoDB unavailable mid-run", () => {
@@ -45,5 +50,38 @@ describe("DynamoDB unavailable mid-run", () => {
       Sequencer: write.sequencer,
     });
     expect(await pipeline.record("incoming/before.csv")).toMatchObject({ Status: "SUCCEEDED" });
+  }, 30_000);
+});
+
+describe("npm run local when the function fails for good", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("exits 1, keeps every failed event in the on-failure file, and says which files got no record", async () => {
+    // Prepare: the dev stack with its function pointed at a table that does not exist, so every invocation throws.
+    const stackDir = path.join(mkdtempSync(path.join(tmpdir(), "broken-stack-")), "pipeline-dev");
+    const stateDir = tempStateDir();
+    const filesDir = mkdtempSync(path.join(tmpdir(), "broken-files-"));
+    dirs.push(path.dirname(stackDir), stateDir, filesDir);
+    cpSync(devStackDir(), stackDir, { recursive: true });
+    const stackFile = path.join(stackDir, "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
+    stack.resource.aws_lambda_function.processor.environment.variables.TABLE_NAME = "no-such-table";
+    writeFileSync(stackFile, JSON.stringify(stack));
+    const files = ["a.csv", "b.json"].map((name) => {
+      const file = path.join(filesDir, name);
+      writeFileSync(file, orderFileText(name.endsWith(".csv") ? "csv" : "json", someValidOrders(name[0].toUpperCase(), 1)));
+      return file;
+    });
+    const stderr = new PassThrough();
+
+    // Act
+    const code = await runCli(["local", "--no-synth", ...files], { stdout: new PassThrough(), stderr }, { stackDir, stateDir, retryBaseDelayMs: 1 });
+
+    // Assess: both events are on the on-failure file, neither overwrote the other.
+    expect(code).toBe(1);
+    const failed = readFileSync(path.join(stateDir, "failed-events.ndjson"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { requestPayload: { Records: { s3: { object: { key: string } } }[] } });
+    expect(failed.map((record) => record.requestPayload.Records[0].s3.object.key).sort()).toEqual(["incoming/a.csv", "incoming/b.json"]);
+    expect(String(stderr.read())).toContain("2 file(s) got no metadata record; their events are in ");
   }, 30_000);
 });

@@ -51,6 +51,12 @@ describe("planLocalStack", () => {
     });
   });
 
+  it("takes the retry count and event age from the synthesized invoke config, not Lambda's defaults", () => {
+    const edited = synthesized();
+    Object.assign(edited.resource.aws_lambda_function_event_invoke_config.failed_events, { maximum_retry_attempts: 0, maximum_event_age_in_seconds: 60 });
+    expect(planLocalStack(edited, { stackDir: STACK_DIR }).function).toMatchObject({ maxRetryAttempts: 0, maxEventAgeSeconds: 60 });
+  });
+
   it("triggers on the synthesized events under the filter prefix only", () => {
     const [trigger] = plan.triggers;
     expect(trigger).toMatchObject({ bucket: plan.buckets[0].name, events: ["s3:ObjectCreated:*"], filterPrefix: "incoming/" });

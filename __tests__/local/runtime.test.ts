@@ -98,6 +98,13 @@ describe("LocalLambda", () => {
     expect(result).toMatchObject({ ok: false, error: { errorType: "Error", errorMessage: "Missing environment variable MISSING" } });
   });
 
+  it("fails with Runtime.OutOfMemory when the handler's heap outgrows the synthesized memory size", async () => {
+    // About 300 MB, then done: enough to fail at 128 MB, and harmless where nothing caps the heap.
+    const dir = codeDir(`exports.handler = async () => { const kept = []; for (let i = 0; i < 75; i++) kept.push(new Array(1e6).fill(i)); return kept.length; };`);
+    const result = await invokeOnce(functionPlan({ codeDir: dir, memoryMiB: 128, timeoutSeconds: 30 }));
+    expect(result).toMatchObject({ ok: false, error: { errorType: "Runtime.OutOfMemory", errorMessage: "Runtime exited with error: heap exceeded 128 MB" } });
+  }, 30_000);
+
   it("ends an invocation that outlives the synthesized timeout", async () => {
     const dir = codeDir(`exports.handler = () => new Promise(() => setInterval(() => {}, 1000));`);
     const result = await invokeOnce(functionPlan({ codeDir: dir, timeoutSeconds: 1 }));
@@ -124,6 +131,30 @@ describe("AsyncInvocations", () => {
     const invoker = failing(2);
     const invocations = new AsyncInvocations({ invoker, fn: functionPlan({}), failedEventsFile: file, retryBaseDelayMs: 1 });
     await expect(invocations.deliver({ Records: [] })).resolves.toEqual({ delivered: true, attempts: 3 });
+  });
+
+  /** An invoker that always fails, taking `ms` per attempt. */
+  const slowlyFailing = (ms: number): Invoker => ({
+    invoke: async () => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { ok: false, requestId: "r", durationMs: ms, error: { errorType: "Error", errorMessage: "boom" } };
+    },
+  });
+
+  it("gives up on an event older than the maximum event age, counted in seconds, as Lambda does", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "failed-"));
+    const young = new AsyncInvocations({ invoker: slowlyFailing(40), fn: functionPlan({ maxRetryAttempts: 2, maxEventAgeSeconds: 60 }), failedEventsFile: path.join(dir, "young.ndjson"), retryBaseDelayMs: 1 });
+    const old = new AsyncInvocations({ invoker: slowlyFailing(30), fn: functionPlan({ maxRetryAttempts: 2, maxEventAgeSeconds: 0.02 }), failedEventsFile: path.join(dir, "old.ndjson"), retryBaseDelayMs: 1 });
+    expect(await young.deliver({ Records: [] })).toMatchObject({ delivered: false, attempts: 3, failure: { requestContext: { condition: "RetriesExhausted" } } });
+    expect(await old.deliver({ Records: [] })).toMatchObject({ delivered: false, attempts: 1, failure: { requestContext: { condition: "EventAgeExceeded" } } });
+  });
+
+  it("appends each exhausted event to the on-failure file, losing none", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "failed-")), "failed-events.ndjson");
+    const invocations = new AsyncInvocations({ invoker: failing(99), fn: functionPlan({ maxRetryAttempts: 0 }), failedEventsFile: file, retryBaseDelayMs: 1 });
+    await invocations.deliver({ Records: [], n: 1 });
+    await invocations.deliver({ Records: [], n: 2 });
+    expect(readFileSync(file, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { requestPayload: { n: number } }).requestPayload.n)).toEqual([1, 2]);
   });
 
   it("writes the event and the last error to the on-failure file when retries are exhausted", async () => {
