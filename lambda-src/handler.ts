@@ -6,12 +6,11 @@ import { decodeEventKey } from "./keys";
 import { LIMITS } from "./limits";
 import { MetadataStore } from "./metadata-store";
 import { logger, metrics } from "./observability";
-import { processRecord } from "./process-file";
+import { processRecord, RECORD_LOG_KEYS } from "./process-file";
 
 // Read once per container: a missing variable fails the cold start and names itself.
 const config = loadConfig();
 const store = new MetadataStore(dynamo, config.tableName);
-const RECORD_KEYS = ["s3Key", "bucket", "sequencer"];
 
 /**
  * Lambda entry point for S3 `ObjectCreated` events. Routes each record to `processRecord` on its
@@ -38,7 +37,7 @@ export async function handler(event: S3Event, context: Context): Promise<void> {
         logger.error("Record failed; the event will be retried", { s3Key: key, error: error as Error });
         failures.push({ key, error });
       } finally {
-        logger.removeKeys(RECORD_KEYS);
+        logger.removeKeys([...RECORD_LOG_KEYS]);
       }
     }
   } finally {

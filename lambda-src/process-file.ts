@@ -61,6 +61,13 @@ function isObjectGone(error: unknown): boolean {
   return error.name === "NoSuchKey" || error.name === "NoSuchVersion" || status === 404;
 }
 
+/** The keys every log line of a record carries; the handler removes them after the record. */
+export const RECORD_LOG_KEYS = ["s3Key", "bucket", "sequencer"] as const;
+
+function recordLogKeys(event: ObjectEvent): Record<(typeof RECORD_LOG_KEYS)[number], string> {
+  return { s3Key: event.key, bucket: event.bucket, sequencer: event.sequencer };
+}
+
 /**
  * Processes one S3 record end to end: decide by sequencer, record PROCESSING, stream the object
  * through the pipeline into the output, record the final status, publish it. A file problem ends
@@ -73,7 +80,7 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
   const sharedTime = deps.invocationMs - deps.remainingMs() > deps.invocationMs * LIMITS.sharedTimeShare;
   const event = objectEvent(record);
   if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
-  logger.appendKeys({ s3Key: event.key, bucket: event.bucket, sequencer: event.sequencer });
+  logger.appendKeys(recordLogKeys(event));
   if (isFolderMarker(event)) {
     // The S3 console's "Create folder" writes an empty object named like the folder: not a file.
     logger.info("Ignoring a folder marker");

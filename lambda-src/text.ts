@@ -120,3 +120,19 @@ export function trimmed(text: string): string {
 export function isBlank(text: string): boolean {
   return text.length === 0 || (!visible(text.charCodeAt(0)) && text.trim() === "");
 }
+
+/** Characters (code points, as editors and partners count them) of `text` from `start` to `end`. */
+export function codePoints(text: string, start = 0, end = text.length): number {
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xdc00 || code > 0xdfff) count++;
+  }
+  return count;
+}
+
+/** What kind of JSON value `value` is, for a message: `null`, `an array`, `a string`, ... */
+export function jsonKind(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}

@@ -3,7 +3,7 @@ import { LIMITS } from "./limits";
 import { decimalTextOfNumber, formatMinorUnits, lineTotal, MAX_EXACT_NUMBER_DIGITS, type MinorUnits, parseMinorUnits, SAFE_PRICE } from "./money";
 import { OrderIdSet } from "./order-id-set";
 import { clip } from "./clip";
-import { trimmed as trim } from "./text";
+import { codePoints, trimmed as trim } from "./text";
 import type { NormalizedOrder, OrderItem, OrderProblem, RawItem, RawOrder, SourcePosition } from "./types";
 
 /** The outcome of validating one order: the normalized order, or every problem found in it. */
@@ -30,6 +30,11 @@ export interface CheckedOrder {
   readonly total: MinorUnits;
 }
 
+/** Why an order with `count` line items is refused (too few or too many). */
+export function itemCountMessage(count: number): string {
+  return `the order has ${count} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`;
+}
+
 const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
 
 function describe(value: unknown): string {
@@ -38,15 +43,6 @@ function describe(value: unknown): string {
   if (typeof value === "string") return `"${clip(value, 43)}"`;
   if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
   return Array.isArray(value) ? "a list" : "an object";
-}
-
-function characters(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0xdc00 || code > 0xdfff) count++;
-  }
-  return count;
 }
 
 /** Three ASCII letters, either case. */
@@ -142,7 +138,7 @@ export class OrderValidator implements CheckedOrder {
     if (!Array.isArray(items)) {
       this.problem("items", -1, `items is missing or not a list (got ${describe(items)}); give ${LIMITS.minItems} to ${LIMITS.maxItems} items`);
     } else if (items.length < LIMITS.minItems || items.length > LIMITS.maxItems) {
-      this.problem("items", -1, `the order has ${items.length} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`);
+      this.problem("items", -1, itemCountMessage(items.length));
     } else {
       for (let i = 0; i < items.length; i++) {
         const entry: unknown = items[i];
@@ -256,8 +252,8 @@ export class OrderValidator implements CheckedOrder {
       this.problem(field, index, `${fieldName(field, index)} is empty; give a value`);
       return undefined;
     }
-    if (trimmed.length > LIMITS.maxIdLength && characters(trimmed) > LIMITS.maxIdLength) {
-      this.problem(field, index, `${fieldName(field, index)} has ${characters(trimmed)} characters; use at most ${LIMITS.maxIdLength}`);
+    if (trimmed.length > LIMITS.maxIdLength && codePoints(trimmed) > LIMITS.maxIdLength) {
+      this.problem(field, index, `${fieldName(field, index)} has ${codePoints(trimmed)} characters; use at most ${LIMITS.maxIdLength}`);
       return undefined;
     }
     return trimmed;

@@ -5,7 +5,7 @@ import { MalformedFileError, MissingColumnError } from "../errors";
 import { LIMITS } from "../limits";
 import { isBlank, trimmed } from "../text";
 import type { OrderProblem } from "../types";
-import { fieldName } from "../validation";
+import { fieldName, itemCountMessage } from "../validation";
 import type { OrderVisitor } from "./types";
 
 /** The CSV columns an order needs, in contract order. */
@@ -464,7 +464,7 @@ class RowGrouper {
       position: { line: this.orderLine },
       orderId: this.orderId,
       field: "items",
-      message: `the order has ${this.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}`,
+      message: itemCountMessage(this.itemCount),
     };
   }
 }

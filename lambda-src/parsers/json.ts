@@ -1,17 +1,13 @@
 import { JSONParser, TokenType } from "@streamparser/json";
 import { MalformedFileError } from "../errors";
 import { LIMITS } from "../limits";
+import { codePoints, jsonKind } from "../text";
 import type { RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
-}
-
 function visitElement(visitor: OrderVisitor, index: number, value: unknown): void {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) visitor.order(value as RawOrder, { index });
-  else visitor.reject({ position: { index }, message: `element ${index} is ${describeValue(value)}, not an order object; give an object with orderId, customerId, orderDate, currency and items` });
+  else visitor.reject({ position: { index }, message: `element ${index} is ${jsonKind(value)}, not an order object; give an object with orderId, customerId, orderDate, currency and items` });
 }
 
 /**
@@ -59,16 +55,6 @@ function unexpectedToken(type: string, state: string): string {
   return `an unexpected ${type.toLowerCase().replace(/_/g, " ")}; check the brackets, braces, commas and colons around it`;
 }
 
-/** Characters (code points, as XML and editors count them) of `text` from `start` to `end`. */
-function characters(text: string, start: number, end: number): number {
-  let count = 0;
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0xdc00 || code > 0xdfff) count++;
-  }
-  return count;
-}
-
 /**
  * Turns the parser's byte offsets into lines and columns (in characters). It holds the chunk given to the parser
  * last, and counts what came before it: bytes (the parser's, and blank ones read before the parser
@@ -95,7 +81,7 @@ class TextPosition {
       this.lines++;
       lastLf = at;
     }
-    this.column = (lastLf >= 0 ? 0 : this.column) + characters(previous, lastLf + 1, previous.length);
+    this.column = (lastLf >= 0 ? 0 : this.column) + codePoints(previous, lastLf + 1, previous.length);
     this.before += this.chunkBytes;
     this.chunk = chunk;
     this.chunkBytes = Buffer.byteLength(chunk, "utf8");
@@ -124,7 +110,7 @@ class TextPosition {
       line++;
       lastLf = at;
     }
-    return `line ${line}, column ${(lastLf >= 0 ? 0 : this.column) + characters(chunk, lastLf + 1, index) + 1}`;
+    return `line ${line}, column ${(lastLf >= 0 ? 0 : this.column) + codePoints(chunk, lastLf + 1, index) + 1}`;
   }
 }
 

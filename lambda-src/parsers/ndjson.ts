@@ -1,5 +1,5 @@
 import { LIMITS } from "../limits";
-import { isBlank } from "../text";
+import { isBlank, jsonKind } from "../text";
 import type { OrderProblem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
@@ -16,8 +16,7 @@ function visitLine(visitor: OrderVisitor, text: string, line: number): void {
     visitor.order(value as RawOrder, { line });
     return;
   }
-  const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-  visitor.reject({ position: { line }, message: `line ${line} holds ${kind}, not an order object; put one order object on each line` });
+  visitor.reject({ position: { line }, message: `line ${line} holds ${jsonKind(value)}, not an order object; put one order object on each line` });
 }
 
 function tooLong(line: number): OrderProblem {

@@ -3,7 +3,7 @@ import { MalformedFileError, RefusedXmlError } from "../errors";
 import { LIMITS } from "../limits";
 import { clip } from "../clip";
 import { trimmed } from "../text";
-import { fieldName } from "../validation";
+import { fieldName, itemCountMessage } from "../validation";
 import type { RawItem, RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
@@ -279,7 +279,7 @@ function refusalOf(order: OrderDraft): { readonly field: string; readonly messag
     const { element, name, line, item } = attributeField;
     return { field: fieldName(name, item ?? -1), message: `the <${element}> on line ${line} gives ${name} as an attribute; write it as an element, <${name}>...</${name}>` };
   }
-  if (order.itemCount > LIMITS.maxItems) return { field: "items", message: `the order has ${order.itemCount} items; give ${LIMITS.minItems} to ${LIMITS.maxItems}` };
+  if (order.itemCount > LIMITS.maxItems) return { field: "items", message: itemCountMessage(order.itemCount) };
   return undefined;
 }
 
