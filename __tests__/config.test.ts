@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError, LOG_RETENTION_DAYS, STAGE_DEFAULTS, loadConfig, resolveConfig, type ConfigFile } from "../stacks/config";
 import committed from "../config/stages.json";
+import { cleanEnv } from "./helpers/clean-env";
 
 /** A config file with one dev stage holding `settings` (and a valid prod unless replaced). */
 function fileWith(settings: Record<string, unknown>, stage = "dev"): ConfigFile {
@@ -309,7 +310,7 @@ describe("main.ts with a configuration mistake", () => {
     try {
       const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
         cwd: path.join(__dirname, ".."),
-        env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_DEV_MEMORY_MIB: "abc" },
+        env: { ...cleanEnv(), CDKTF_OUTDIR: outdir, PIPELINE_DEV_MEMORY_MIB: "abc" },
         encoding: "utf8",
       });
       expect({ status: run.status, stderr: run.stderr }).toEqual({

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseSynth, synthStack } from "./helpers/stack";
+import { cleanEnv } from "./helpers/clean-env";
 
 const ROOT = path.resolve(__dirname, "..");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
@@ -20,11 +21,6 @@ function jsonAddresses(stage: string): string[] {
   ].sort();
 }
 
-/** This process's environment without state or stage overrides, so the CLI synthesizes the committed config. */
-function committedConfigEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_STATE_|PIPELINE_)/.test(name)));
-}
-
 // SLOW (~7-10 s): runs the real cdktf CLI once, the way `npm run synth:hcl` does. Kept to this one
 // test because HCL is the team's way off cdktf (archived by HashiCorp in December 2025).
 describe("cdktf synth --hcl (slow: runs the cdktf CLI)", () => {
@@ -37,7 +33,7 @@ describe("cdktf synth --hcl (slow: runs the cdktf CLI)", () => {
   it("writes every stack as HCL with the same resources and data sources as the JSON synth, offline", () => {
     const result = spawnSync(CDKTF, ["synth", "--hcl", "--output", outdir], {
       cwd: ROOT,
-      env: { ...committedConfigEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
+      env: { ...cleanEnv(), CHECKPOINT_DISABLE: "1", CI: "1" },
       encoding: "utf8",
       timeout: 110_000,
     });

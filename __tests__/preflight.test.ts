@@ -7,15 +7,11 @@ import { preflight } from "../scripts/preflight";
 import { placeholderEmailProblem } from "../stacks/config";
 import { stackWarnings } from "../stacks/synth-output";
 import { buildStack, stageConfig } from "./helpers/stack";
+import { cleanEnv } from "./helpers/clean-env";
 
 const ROOT = path.join(__dirname, "..");
 const SHIPPED_PROD_WARNING =
-  "alarmEmails oncall@example.com is at a domain reserved for examples, so alarms and FAILED files would reach nobody; put the on-call addresses in config/stages.json or PIPELINE_PROD_ALARM_EMAILS before deploying";
-
-/** This shell's environment without stage settings (a deployer may have exported some) or the cdktf CLI's context. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PIPELINE_") && name !== CONTEXT_ENV));
-}
+  "alarmEmails oncall@example.com is at a domain reserved for examples, tests or private networks, so alarms and FAILED files would reach nobody; put the on-call addresses in config/stages.json or PIPELINE_PROD_ALARM_EMAILS before deploying";
 
 function npmRun(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ["--require", "tsx/cjs", script, ...args], { cwd: ROOT, env: { ...cleanEnv(), ...env }, encoding: "utf8" });

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { removeStaleStackFiles } from "../stacks/synth-output";
+import { cleanEnv } from "./helpers/clean-env";
 
 describe("removeStaleStackFiles", () => {
   const dirs: string[] = [];
@@ -39,7 +40,7 @@ describe("npm run synth", () => {
       const stale = path.join(outdir, "stacks", "pipeline-dev", "cdk.tf");
       mkdirSync(path.dirname(stale), { recursive: true });
       writeFileSync(stale, "left by an earlier synth");
-      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: path.join(__dirname, ".."), env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_PROD_ALARM_EMAILS: "oncall@acme.io" }, encoding: "utf8" });
+      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: path.join(__dirname, ".."), env: { ...cleanEnv(), CDKTF_OUTDIR: outdir, PIPELINE_PROD_ALARM_EMAILS: "oncall@acme.io" }, encoding: "utf8" });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
       expect([existsSync(stale), existsSync(path.join(path.dirname(stale), "cdk.tf.json"))]).toEqual([false, true]);
     } finally {

@@ -1,7 +1,8 @@
 /**
  * `npm run preflight -- pipeline-prod`: refuses, before a deploy, what synth allows but a deployed
- * stack must not have. Today that is alarm addresses at a domain reserved for examples (the
- * shipped `oncall@example.com`), which would send alarms and FAILED files to nobody. Reads the
+ * stack must not have. Today that is alarm addresses at a domain reserved for examples, tests or
+ * private networks (the shipped `oncall@example.com`), which would send alarms and FAILED files to
+ * nobody. Reads the
  * same configuration as synth (`config/stages.json` and `PIPELINE_<STAGE>_<SETTING>`); with no
  * stack named it checks every stack. Exits 1 listing each problem, else prints "ready" and exits 0;
  * notes (a stage without alarm addresses) go to stderr either way.

@@ -132,13 +132,13 @@ const RESERVED_MAIL_DOMAIN = /@(?:(?:[^@\s]+\.)?(?:example\.(?:com|net|org)|home
 
 /**
  * Why the stage's alarm addresses are placeholders, when some are at a domain reserved for
- * examples (like the shipped `oncall@example.com`): alarms and FAILED files sent there reach
+ * examples, tests or private networks (like the shipped `oncall@example.com`): alarms and FAILED files sent there reach
  * nobody. Such a stage synthesizes (with a warning), and `npm run preflight` refuses to deploy it.
  */
 export function placeholderEmailProblem(config: StageConfig): string | undefined {
   const placeholders = config.alarmEmails.filter((email) => RESERVED_MAIL_DOMAIN.test(email));
   if (placeholders.length === 0) return undefined;
-  return `alarmEmails ${placeholders.join(", ")} ${placeholders.length === 1 ? "is" : "are"} at a domain reserved for examples, so alarms and FAILED files would reach nobody; put the on-call addresses in config/stages.json or ${envName(config.stage, "alarmEmails")} before deploying`;
+  return `alarmEmails ${placeholders.join(", ")} ${placeholders.length === 1 ? "is" : "are"} at a domain reserved for examples, tests or private networks, so alarms and FAILED files would reach nobody; put the on-call addresses in config/stages.json or ${envName(config.stage, "alarmEmails")} before deploying`;
 }
 
 /** Default location of the stage file. */

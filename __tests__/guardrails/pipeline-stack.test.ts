@@ -7,6 +7,7 @@ import { addGuardrails, runGuardrails, type TerraformJson } from "../../stacks/g
 import { bundleLambda } from "../../stacks/lambda-bundle";
 import { bundleWith, triggerStack } from "../helpers/guardrail-stacks";
 import { buildStack } from "../helpers/stack";
+import { cleanEnv } from "../helpers/clean-env";
 
 describe("addGuardrails", () => {
   it.each(["dev", "prod"])("lets the real %s stack through validated synth", (stage) => {
@@ -50,7 +51,7 @@ describe("addGuardrails", () => {
     // Act
     const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
       cwd: path.resolve(__dirname, "..", ".."),
-      env: { ...process.env, CDKTF_OUTDIR: outdir, PIPELINE_PROD_ALARM_EMAILS: "oncall@acme.io" },
+      env: { ...cleanEnv(), CDKTF_OUTDIR: outdir, PIPELINE_PROD_ALARM_EMAILS: "oncall@acme.io" },
       encoding: "utf8",
     });
     rmSync(outdir, { recursive: true, force: true });

@@ -99,7 +99,7 @@ describe("LocalLambda", () => {
   });
 
   it("fails with Runtime.OutOfMemory when the handler's heap outgrows the synthesized memory size", async () => {
-    // About 300 MB, then done: enough to fail at 128 MB, and harmless where nothing caps the heap.
+    // About 570 MiB, then done: enough to fail at 128 MB, and harmless where nothing caps the heap.
     const dir = codeDir(`exports.handler = async () => { const kept = []; for (let i = 0; i < 75; i++) kept.push(new Array(1e6).fill(i)); return kept.length; };`);
     const result = await invokeOnce(functionPlan({ codeDir: dir, memoryMiB: 128, timeoutSeconds: 30 }));
     expect(result).toMatchObject({ ok: false, error: { errorType: "Runtime.OutOfMemory", errorMessage: "Runtime exited with error: heap exceeded 128 MB" } });
