@@ -304,6 +304,18 @@ describe("a JSON syntax error", () => {
     }
   });
 
+  it("places a token that began in the chunk before, on any line: a string cut by a chunk's end", async () => {
+    // A missing comma before "customerId": the parser reports the string where a comma belongs, at its start.
+    const text = `[\n${order("A0")},\n  {"orderId":"A1" "customerId":"C1"}]`;
+    const at = text.indexOf('"customerId":"C1"');
+    const column = at - text.lastIndexOf("\n", at);
+    for (const cut of [at + 1, at + 5, at + 12]) {
+      const pieces = [text.slice(0, cut), text.slice(cut)];
+      const failure = processOrders({ body: chunksOf(pieces.map((piece) => new TextEncoder().encode(piece))), format: "json", fileName: "incoming/m.json", maxBytes: 1 << 30, tally: new OrderTally(), sink: { write: () => undefined } });
+      await expect(failure).rejects.toThrow(`at line 3, column ${column} it has a value where a comma or a closing bracket or brace belongs`);
+    }
+  });
+
   it("counts characters, not UTF-16 units, in columns, and says what is wrong inside strings and numbers", async () => {
     await expect(run("json", '[{"orderId":"😀😀","customerId":"C1" "x":1}]')).rejects.toThrow("at line 1, column 36 it has a value where a comma");
     await expect(run("json", '["A\\x1"]')).rejects.toThrow("at line 1, column 5 it has the escape \\x in a string; JSON escapes only");

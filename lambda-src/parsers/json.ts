@@ -55,35 +55,47 @@ function unexpectedToken(type: string, state: string): string {
   return `an unexpected ${type.toLowerCase().replace(/_/g, " ")}; check the brackets, braces, commas and colons around it`;
 }
 
+/** Where a chunk of text begins: bytes, line ends and characters after the last line end before it. */
+interface ChunkStart {
+  readonly text: string;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly column: number;
+}
+
 /**
- * Turns the parser's byte offsets into lines and columns (in characters). It holds the chunk given to the parser
- * last, and counts what came before it: bytes (the parser's, and blank ones read before the parser
- * started), line ends, and the characters after the last line end.
+ * Turns the parser's byte offsets into lines and columns (in characters). It holds the last two
+ * chunks given to the parser, so a token that began in the chunk before (a string or number cut
+ * by a chunk's end) is placed too, and counts what came before them: bytes (the parser's, and
+ * blank ones read before the parser started), line ends, and the characters after the last one.
  */
 class TextPosition {
-  private chunk = "";
+  private current: ChunkStart = { text: "", bytes: 0, lines: 0, column: 0 };
+  private previous: ChunkStart | undefined;
   private chunkBytes = 0;
-  private before = 0;
   private skipped = 0;
-  private lines = 0;
-  private column = 0;
 
   /** Bytes given to the parser so far, the current chunk included. */
   get bytes(): number {
-    return this.before + this.chunkBytes;
+    return this.current.bytes + this.chunkBytes;
   }
 
   /** A chunk that reaches the parser (`parsed`), or a blank one read before it started. */
   next(chunk: string, parsed: boolean): void {
-    const previous = this.chunk;
+    const { text, lines, column } = this.current;
     let lastLf = -1;
-    for (let at = previous.indexOf("\n"); at >= 0; at = previous.indexOf("\n", at + 1)) {
-      this.lines++;
+    let ends = 0;
+    for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) {
+      ends++;
       lastLf = at;
     }
-    this.column = (lastLf >= 0 ? 0 : this.column) + codePoints(previous, lastLf + 1, previous.length);
-    this.before += this.chunkBytes;
-    this.chunk = chunk;
+    this.previous = this.chunkBytes > 0 ? this.current : undefined;
+    this.current = {
+      text: chunk,
+      bytes: this.bytes,
+      lines: lines + ends,
+      column: (lastLf >= 0 ? 0 : column) + codePoints(text, lastLf + 1, text.length),
+    };
     this.chunkBytes = Buffer.byteLength(chunk, "utf8");
     if (!parsed) {
       this.skipped += this.chunkBytes;
@@ -92,25 +104,26 @@ class TextPosition {
   }
 
   /**
-   * "line L, column C" of the parser's byte `offset` when it lies in the current chunk; else, or
-   * when asked (`form`, for a value that may start chunks before), "byte N" of the text.
+   * "line L, column C" of the parser's byte `offset` when it lies in the last two chunks; else, or
+   * when asked (`form`, for a value that may start many chunks before), "byte N" of the text.
    */
   describe(offset: number, form?: "byte"): string {
-    const chunk = this.chunk;
-    let bytes = this.before;
-    if (offset < bytes || form === "byte") return `byte ${this.skipped + offset}`;
+    const start = offset >= this.current.bytes ? this.current : this.previous !== undefined && offset >= this.previous.bytes ? this.previous : undefined;
+    if (start === undefined || form === "byte") return `byte ${this.skipped + offset}`;
+    const { text } = start;
+    let bytes = start.bytes;
     let index = 0;
-    for (; index < chunk.length && bytes < offset; index++) {
-      const code = chunk.charCodeAt(index);
+    for (; index < text.length && bytes < offset; index++) {
+      const code = text.charCodeAt(index);
       bytes += code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
     }
-    let line = this.lines + 1;
+    let line = start.lines + 1;
     let lastLf = -1;
-    for (let at = chunk.indexOf("\n"); at >= 0 && at < index; at = chunk.indexOf("\n", at + 1)) {
+    for (let at = text.indexOf("\n"); at >= 0 && at < index; at = text.indexOf("\n", at + 1)) {
       line++;
       lastLf = at;
     }
-    return `line ${line}, column ${(lastLf >= 0 ? 0 : this.column) + codePoints(chunk, lastLf + 1, index) + 1}`;
+    return `line ${line}, column ${(lastLf >= 0 ? 0 : start.column) + codePoints(text, lastLf + 1, index) + 1}`;
   }
 }
 
