@@ -91,10 +91,10 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   let inItems = false;
   let order: OrderDraft | undefined;
   let item: ItemDraft | undefined;
-  /** The field element being read (its depth is `fieldDepth`, its name and line), and its text so far. */
+  /** The field element being read (its depth, its name and its line), and its text so far. */
   let field: Field = Field.None;
   let fieldDepth = 0;
-  let fieldName = "";
+  let fieldElement = "";
   let fieldLine = 0;
   let fieldText = "";
   let tagLine = 1;
@@ -130,7 +130,7 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
     field = found;
     if (found === Field.None) return;
     fieldDepth = depth;
-    fieldName = name;
+    fieldElement = name;
     fieldLine = tagLine;
     fieldText = "";
   };
@@ -167,7 +167,7 @@ export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisito
   const addText = (value: string): void => {
     if (field === Field.None || depth !== fieldDepth || order!.longField !== undefined) return;
     if (fieldText.length + value.length > LIMITS.maxXmlFieldChars) {
-      order!.longField = { name: fieldName, line: fieldLine, item: item === undefined ? undefined : order!.itemCount };
+      order!.longField = { name: fieldElement, line: fieldLine, item: item === undefined ? undefined : order!.itemCount };
       fieldText = "";
     } else fieldText += value;
   };
