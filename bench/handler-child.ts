@@ -31,8 +31,8 @@ async function bare(format: GeneratedFormat, file: string): Promise<number> {
   let count = 0;
   if (format === "csv") {
     const reader = new CsvRowReader();
-    for await (const chunk of text()) count += reader.rows(chunk as string).length;
-    return count + reader.end().length; // rows, not orders: orders/s uses the file's order count
+    for await (const chunk of text()) count += reader.rows(chunk as string).rows.length;
+    return count + reader.end().rows.length; // rows, not orders: orders/s uses the file's order count
   }
   if (format === "ndjson") {
     for await (const line of createInterface({ input: text(), crlfDelay: Infinity })) if (line.length > 0 && JSON.parse(line)) count++;

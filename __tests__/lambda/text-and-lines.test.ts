@@ -237,8 +237,8 @@ describe("CsvRowReader", () => {
     if (expected.length > 0 && expected[expected.length - 1].join() === "") expected.pop();
     for (let size = 1; size <= text.length; size++) {
       const reader = new CsvRowReader();
-      const rows = piecesOf(text, size).flatMap((piece) => reader.rows(piece));
-      expect([...rows, ...reader.end()]).toEqual(expected);
+      const rows = piecesOf(text, size).flatMap((piece) => reader.rows(piece).rows);
+      expect([...rows, ...reader.end().rows]).toEqual(expected);
     }
   });
 
@@ -250,9 +250,9 @@ describe("CsvRowReader", () => {
       let seen = 0;
       let outcome = "none";
       for (const piece of piecesOf(text, size)) {
-        const rows = reader.rows(piece);
-        if (reader.longRow !== undefined) {
-          const { index, quoted, crOnly } = reader.longRow;
+        const { rows, longRow } = reader.rows(piece);
+        if (longRow !== undefined) {
+          const { index, quoted, crOnly } = longRow;
           outcome = `row ${seen + index}${quoted ? ", quoted" : ""}${crOnly ? ", CR line ends" : ""}`;
           break;
         }

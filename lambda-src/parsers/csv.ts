@@ -114,32 +114,6 @@ function newlinesIn(row: readonly string[]): number {
  * read a lone LF as part of a field and silently join two rows.)
  */
 export class CsvRowReader {
-  /**
-   * After `rows`: the first row longer than the limit, if any (see `LongRow`). Rows are measured
-   * in characters of the file, line end excluded, so the outcome does not depend on where chunks
-   * are cut.
-   */
-  longRow: LongRow | undefined;
-  /**
-   * After `end`: why the last row's quoted field runs on over later lines to the end of the text,
-   * taking them in: its quote never closes, or text follows its closing quote. Unset when that
-   * row is one line: then only its own order suffers, and validation says how.
-   */
-  runawayQuote: "unclosed" | "text after closing quote" | undefined;
-  /** After `end`: the last row, one line, opens a quoted field that never closes, which takes in the rest of the row. */
-  unclosedLastRow = false;
-  /**
-   * After `rows` or `end`: indexes of the returned rows, each on one line, with text right after a
-   * closing quote (`"C1"x`): papaparse keeps the quote and the text in the value, and may join
-   * the fields up to the next quote.
-   */
-  badQuoteRows: number[] = [];
-  /**
-   * After `rows`: the index of the first row whose quoted field ran on over later lines and
-   * closed at a later quote (papaparse reports a malformed quote in a row that spans lines), so
-   * the rows between were taken into one field. Such a field can even pass validation.
-   */
-  runawayRow: number | undefined;
   private readonly config: Papa.ParseConfig;
   private readonly parser: Papa.Parser;
   /** The text of the unfinished row. */
@@ -153,47 +127,49 @@ export class CsvRowReader {
     this.parser = new Papa.Parser(this.config);
   }
 
-  /** The rows that `text` completes. */
-  rows(text: string): string[][] {
+  /** The rows that `text` completes, and what is wrong with them. */
+  rows(text: string): CsvRows {
     const input = this.rest + text;
     const before = this.consumed;
     const result = this.parser.parse(input, before, true) as Papa.ParseResult<string[]>;
     const cursor = result.meta.cursor;
     this.rest = input.slice(cursor - before);
     this.consumed = cursor;
-    this.longRow = undefined;
-    this.runawayRow = undefined;
-    this.badQuoteRows = [];
+    let runawayRow: number | undefined;
+    const badQuoteRows: number[] = [];
     for (const error of result.errors) {
       // Rarely any: a quoted field with a line end inside never reports one when its quotes are right.
       if (error.code !== "InvalidQuotes" || error.row === undefined) continue;
       const row = result.data[error.row];
       if (row !== undefined && row.some(spansLines)) {
-        this.runawayRow = error.row;
+        runawayRow = error.row;
         break;
       }
-      if (row !== undefined) this.badQuoteRows.push(error.row);
+      if (row !== undefined) badQuoteRows.push(error.row);
     }
     // Only text longer than the limit can hold a row longer than it: rarely measured.
-    if (cursor - before > this.maxRowChars) this.longRow = this.firstLongRow(input.slice(0, cursor - before));
+    let longRow = cursor - before > this.maxRowChars ? this.firstLongRow(input.slice(0, cursor - before)) : undefined;
     // A CR that ends the held text may be the start of the row's CRLF.
     const held = this.rest.endsWith("\r") ? this.rest.length - 1 : this.rest.length;
-    if (this.longRow === undefined && held > this.maxRowChars) this.longRow = this.describe(result.data.length, this.rest);
-    return withoutCarriageReturns(result.data);
+    if (longRow === undefined && held > this.maxRowChars) longRow = this.describe(result.data.length, this.rest);
+    return { rows: withoutCarriageReturns(result.data), longRow, runawayRow, badQuoteRows };
   }
 
-  /** The last row, when the text does not end with a line end. */
-  end(): string[][] {
-    if (this.rest === "") return [];
+  /** The last row, when the text does not end with a line end, and what is wrong with it. */
+  end(): CsvLastRow {
+    if (this.rest === "") return { rows: [], runawayQuote: undefined, unclosed: false, badQuoteRows: [] };
     const input = this.rest;
     this.rest = "";
     const result = this.parser.parse(input, this.consumed, false) as Papa.ParseResult<string[]>;
-    this.badQuoteRows = [];
-    if (result.errors.some((error) => error.code === "MissingQuotes")) {
-      if (spansLines(input.trimEnd())) this.runawayQuote = result.errors.some((error) => error.code === "InvalidQuotes") ? "text after closing quote" : "unclosed";
-      else this.unclosedLastRow = true;
-    } else if (result.errors.some((error) => error.code === "InvalidQuotes")) this.badQuoteRows = [0];
-    return withoutCarriageReturns(result.data);
+    const missingQuote = result.errors.some((error) => error.code === "MissingQuotes");
+    const invalidQuote = result.errors.some((error) => error.code === "InvalidQuotes");
+    const spans = missingQuote && spansLines(input.trimEnd());
+    return {
+      rows: withoutCarriageReturns(result.data),
+      runawayQuote: spans ? (invalidQuote ? "text after closing quote" : "unclosed") : undefined,
+      unclosed: missingQuote && !spans,
+      badQuoteRows: !missingQuote && invalidQuote ? [0] : [],
+    };
   }
 
   /**
@@ -231,6 +207,43 @@ export class CsvRowReader {
   }
 }
 
+/** What `CsvRowReader.rows` read from a chunk. */
+export interface CsvRows {
+  /** The rows the chunk completes. */
+  readonly rows: string[][];
+  /**
+   * The first row longer than the limit, if any. Rows are measured in characters of the file,
+   * line end excluded, so the outcome does not depend on where chunks are cut.
+   */
+  readonly longRow: LongRow | undefined;
+  /**
+   * The index of the first row whose quoted field ran on over later lines and closed at a later
+   * quote (papaparse reports a malformed quote in a row that spans lines), so the rows between
+   * were taken into one field. Such a field can even pass validation.
+   */
+  readonly runawayRow: number | undefined;
+  /**
+   * Indexes of rows, each on one line, with text right after a closing quote (`"C1"x`): papaparse
+   * keeps the quote and the text in the value, and may join the fields up to the next quote.
+   */
+  readonly badQuoteRows: readonly number[];
+}
+
+/** What `CsvRowReader.end` read: the last row, when the text does not end with a line end. */
+export interface CsvLastRow {
+  readonly rows: string[][];
+  /**
+   * Why the last row's quoted field runs on over later lines to the end of the text, taking them
+   * in: its quote never closes, or text follows its closing quote. Unset when that row is one
+   * line: then only its own order suffers, and validation says how.
+   */
+  readonly runawayQuote: "unclosed" | "text after closing quote" | undefined;
+  /** The last row, one line, opens a quoted field that never closes, which takes in the rest of the row. */
+  readonly unclosed: boolean;
+  /** As `CsvRows.badQuoteRows`: `[0]` when the last row has text right after a closing quote. */
+  readonly badQuoteRows: readonly number[];
+}
+
 /** A row longer than `CsvRowReader`'s limit. */
 export interface LongRow {
   /** Its index in the rows `rows` returned; their count when it is the unfinished row. */
@@ -266,37 +279,35 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
       if (!grouper.hasHeader && !chunk.includes("\n")) throw new MalformedFileError("CSV", CR_ONLY);
       throw new MalformedFileError("CSV", `line ${grouper.nextLine + newlinesBefore(chunk, cr)} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
     }
-    const rows = reader.rows(chunk);
-    const runaway = reader.runawayRow;
+    const { rows, longRow: long, runawayRow: runaway, badQuoteRows } = reader.rows(chunk);
     // The first problem in file order, so the outcome does not depend on where chunks are cut.
-    if (runaway !== undefined && (reader.longRow === undefined || runaway < reader.longRow.index)) {
+    if (runaway !== undefined && (long === undefined || runaway < long.index)) {
       grouper.rows(rows.slice(0, runaway)); // to count the lines before it
       throw new MalformedFileError(
         "CSV",
         `the row on line ${grouper.nextLine} has a quoted field that runs on into the lines after it, taking them in (a quote that never closes, or text right after a closing quote); fix that row's quotes`,
       );
     }
-    const long = reader.longRow;
     if (long !== undefined) {
       grouper.rows(rows.slice(0, long.index)); // to count the lines before it
       throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine));
     }
-    grouper.rows(rows, reader.badQuoteRows);
+    grouper.rows(rows, badQuoteRows);
     await visitor.drain();
   }
   const last = reader.end();
-  if (reader.runawayQuote === "unclosed") {
+  if (last.runawayQuote === "unclosed") {
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} opens a quoted field that never closes, so it takes in every line after it; add the closing double quote`);
   }
-  if (reader.runawayQuote === "text after closing quote") {
+  if (last.runawayQuote === "text after closing quote") {
     throw new MalformedFileError("CSV", `the row on line ${grouper.nextLine} has text right after the closing quote of a field, so the field takes in every line after it; quote the whole field, or remove that text`);
   }
-  if (reader.unclosedLastRow && !grouper.hasHeader) {
+  if (last.unclosed && !grouper.hasHeader) {
     throw new MalformedFileError("CSV", `the header row on line ${grouper.nextLine} opens a quoted field that never closes, so the names after it run into it; add the closing double quote`);
   }
-  grouper.rows(last, reader.badQuoteRows);
+  grouper.rows(last.rows, last.badQuoteRows);
   // A lone quote on the last line is a blank row: no order of the rows before it is affected.
-  if (reader.unclosedLastRow && last.some((row) => row.length > 1 || !isBlank(row[0]))) grouper.unclosedQuote();
+  if (last.unclosed && last.rows.some((row) => row.length > 1 || !isBlank(row[0]))) grouper.unclosedQuote();
   grouper.end();
 }
 
