@@ -51,8 +51,8 @@ export interface LocalPipelineOptions {
   readonly maxConcurrency?: number;
 }
 
-/** A plain (unmarshalled) metadata item. */
-export type MetadataItem = Record<string, unknown>;
+/** A metadata item as read back from the local table: plain JSON, not DynamoDB attribute values. */
+export type PlainItem = Record<string, unknown>;
 
 /** Result of replaying the on-failure file. */
 export interface ReplayResult {
@@ -196,7 +196,7 @@ export class LocalPipeline {
   }
 
   /** The metadata item of a key (plain JSON), or undefined. */
-  async record(key: string): Promise<MetadataItem | undefined> {
+  async record(key: string): Promise<PlainItem | undefined> {
     const out = await this.documents.send(new GetCommand({ TableName: this.table.name, Key: { [this.table.hashKey]: key }, ConsistentRead: true }));
     return out.Item;
   }

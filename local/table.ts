@@ -1,12 +1,12 @@
 import type { FailedEventRecord } from "./async-invoke";
-import type { MetadataItem } from "./pipeline";
+import type { PlainItem } from "./pipeline";
 
 /** One file's outcome, as the CLI reports it. */
 export interface FileOutcome {
   /** The key it was uploaded as. */
   readonly key: string;
   /** Its metadata item, when the function wrote one. */
-  readonly item?: MetadataItem;
+  readonly item?: PlainItem;
   /** Its on-failure record, when the event ended there. */
   readonly failure?: FailedEventRecord;
 }

@@ -113,9 +113,10 @@ export class PipelineStack extends TerraformStack {
       region: config.region,
       kmsKey,
     });
+    const bundle = props.bundle ?? bundleLambda();
     this.processor = new ProcessorFunction(this, "processor", {
       functionName,
-      bundle: props.bundle ?? bundleLambda(),
+      bundle,
       bucket: this.upload.bucket,
       table: this.metadata.table,
       statusTopic: this.status.topic,
@@ -164,6 +165,6 @@ export class PipelineStack extends TerraformStack {
     new TerraformOutput(this, "status_topic_arn", { value: this.status.topic.arn });
     new TerraformOutput(this, "failed_events_queue_url", { value: this.failures.queue.url, description: "On-failure destination; see README 'Replaying failed files'" });
 
-    addGuardrails(this, { bundleDir: (props.bundle ?? bundleLambda()).dir });
+    addGuardrails(this, { bundleDir: bundle.dir });
   }
 }

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { LocalPipeline, type LocalPipelineOptions, type MetadataItem } from "../../local/pipeline";
+import { LocalPipeline, type LocalPipelineOptions, type PlainItem } from "../../local/pipeline";
 import { buildStack } from "./stack";
 
 // The runner's own SDK clients would print Node 20's end-of-support notice in every test file.
@@ -49,7 +49,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
  * Checks an item against the metadata contract (`../shared/contracts.md`) and the expectation,
  * returning every problem (empty when it conforms), so a failing test names all of them at once.
  */
-export function contractProblems(item: MetadataItem | undefined, key: string, bucket: string, expected: ExpectedRecord): string[] {
+export function contractProblems(item: PlainItem | undefined, key: string, bucket: string, expected: ExpectedRecord): string[] {
   if (!item) return [`${key}: no metadata item`];
   const problems: string[] = [];
   const check = (ok: boolean, what: string) => {
