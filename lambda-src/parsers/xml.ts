@@ -85,143 +85,173 @@ function itemField(name: string): Field {
  * `LIMITS.maxNesting` fails the file, and memory stays bounded.
  */
 export async function parseXml(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
-  const parser = new SaxesParser({ position: true });
-  let depth = 0;
+  const reader = new XmlOrderReader(visitor);
+  for await (const chunk of text) {
+    reader.write(chunk);
+    await visitor.drain();
+  }
+  reader.close();
+}
+
+/** Reads orders from XML text chunk by chunk, one order's drafts at a time, for the visitor. */
+class XmlOrderReader {
+  private readonly parser = new SaxesParser({ position: true });
+  private depth = 0;
   /** True while the open depth-3 element of the current order is `<items>`. */
-  let inItems = false;
-  let order: OrderDraft | undefined;
-  let item: ItemDraft | undefined;
+  private inItems = false;
+  private order: OrderDraft | undefined;
+  private item: ItemDraft | undefined;
   /** The field element being read (its depth, its name and its line), and its text so far. */
-  let field: Field = Field.None;
-  let fieldDepth = 0;
-  let fieldElement = "";
-  let fieldLine = 0;
-  let fieldText = "";
-  let tagLine = 1;
+  private field: Field = Field.None;
+  private fieldDepth = 0;
+  private fieldElement = "";
+  private fieldLine = 0;
+  private fieldText = "";
+  private tagLine = 1;
   /** Fields the open `<order>` and `<item>` give as attributes, checked when they close. */
-  let orderAttributes: (typeof ORDER_FIELDS)[number][] | undefined;
-  let itemAttributes: (typeof ITEM_FIELDS)[number][] | undefined;
-  let lines = 1;
-  let carry = "";
+  private orderAttributes: (typeof ORDER_FIELDS)[number][] | undefined;
+  private itemAttributes: (typeof ITEM_FIELDS)[number][] | undefined;
+  /** Line ends seen in the chunks so far (for refused declarations), and the last chunk's tail. */
+  private lines = 1;
+  private carry = "";
   /** Characters written to the parser, and where (and on which line) the node being read began. */
-  let written = 0;
-  let nodeStart = 0;
-  let nodeLine = 1;
+  private written = 0;
+  private nodeStart = 0;
+  private nodeLine = 1;
+
+  constructor(private readonly visitor: OrderVisitor) {
+    const parser = this.parser;
+    parser.on("doctype", () => {
+      throw new RefusedXmlError("DOCTYPE", parser.line);
+    });
+    parser.on("opentagstart", () => {
+      this.tagLine = parser.line;
+    });
+    parser.on("opentag", (tag) => this.openTag(tag));
+    parser.on("text", (value) => {
+      // saxes reports a text node once it has read the `<` after it.
+      this.nodeEnded(parser.position - 1);
+      this.addText(value);
+    });
+    parser.on("cdata", (value) => {
+      this.nodeEnded(parser.position);
+      this.addText(value);
+    });
+    parser.on("closetag", () => this.closeTag());
+  }
+
+  /** Refuses a DOCTYPE or entity declaration in `chunk` before the parser sees it, then parses it. */
+  write(chunk: string): void {
+    // The previous chunk's tail with this one's start, then this chunk on its own: no copy of the whole chunk.
+    const refused = (this.carry.length > 0 ? REFUSED.exec(this.carry + chunk.slice(0, 16)) : null) ?? REFUSED.exec(chunk);
+    if (refused) {
+      const before = refused.input.slice(0, refused.index);
+      let line = this.lines;
+      for (let at = before.indexOf("\n"); at >= 0; at = before.indexOf("\n", at + 1)) line++;
+      throw new RefusedXmlError(refused[1] === "DOCTYPE" ? "DOCTYPE" : "entity declaration", line);
+    }
+    for (let at = chunk.indexOf("\n"); at >= 0; at = chunk.indexOf("\n", at + 1)) this.lines++;
+    this.carry = chunk.slice(-8);
+    if (this.carry.includes("\n")) this.carry = this.carry.slice(this.carry.lastIndexOf("\n") + 1);
+    write(this.parser, chunk);
+    this.written += chunk.length;
+    if (this.written - this.nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(this.nodeLine);
+  }
+
+  /** Ends the text: an unfinished document fails. */
+  close(): void {
+    write(this.parser, undefined);
+  }
+
   /**
    * A tag, text node or CDATA section ended: the parser held it whole until now, and drops it
    * now. The next node starts here. A comment or processing instruction counts with the node
    * after it: a handler for them would make saxes about 4 times slower, as one more property
    * added to the parser turns it into a slow dictionary object.
    */
-  const nodeEnded = (end: number): void => {
-    if (end - nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(nodeLine);
-    nodeStart = end;
-    nodeLine = parser.line;
-  };
+  private nodeEnded(end: number): void {
+    if (end - this.nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(this.nodeLine);
+    this.nodeStart = end;
+    this.nodeLine = this.parser.line;
+  }
 
-  parser.on("doctype", () => {
-    throw new RefusedXmlError("DOCTYPE", parser.line);
-  });
-  parser.on("opentagstart", () => {
-    tagLine = parser.line;
-  });
   /** Starts reading the text of a field element found at the current depth, if `found` is one. */
-  const startField = (found: Field, name: string): void => {
-    field = found;
+  private startField(found: Field, name: string): void {
+    this.field = found;
     if (found === Field.None) return;
-    fieldDepth = depth;
-    fieldElement = name;
-    fieldLine = tagLine;
-    fieldText = "";
-  };
-  parser.on("opentag", (tag) => {
-    nodeEnded(parser.position);
-    if (++depth > LIMITS.maxNesting) throw new MalformedFileError("XML", `elements nest more than ${LIMITS.maxNesting} levels deep on line ${parser.line}; orders need 5`);
+    this.fieldDepth = this.depth;
+    this.fieldElement = name;
+    this.fieldLine = this.tagLine;
+    this.fieldText = "";
+  }
+
+  private openTag(tag: { readonly name: string; readonly attributes: Readonly<Record<string, unknown>> }): void {
+    const parser = this.parser;
+    this.nodeEnded(parser.position);
+    const depth = ++this.depth;
+    if (depth > LIMITS.maxNesting) throw new MalformedFileError("XML", `elements nest more than ${LIMITS.maxNesting} levels deep on line ${parser.line}; orders need 5`);
     const name = tag.name;
+    const order = this.order;
     if (depth === 1) {
       if (name !== "orders") throw new MalformedFileError("XML", `the root element is <${clip(name, LIMITS.maxIdLength)}>; use <orders>`);
     } else if (depth === 2) {
       if (name === "order") {
-        order = { line: tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
-        orderAttributes = fieldAttributes(tag, ORDER_FIELDS);
+        this.order = { line: this.tagLine, orderId: undefined, customerId: undefined, orderDate: undefined, currency: undefined, items: undefined, itemCount: 0 };
+        this.orderAttributes = fieldAttributes(tag, ORDER_FIELDS);
       }
     } else if (order === undefined) {
       // Outside an order: ignored.
     } else if (depth === 3) {
       if (name === "items") {
         order.items ??= [];
-        inItems = true;
-      } else if (field === Field.None) {
-        startField(orderField(name), name);
+        this.inItems = true;
+      } else if (this.field === Field.None) {
+        this.startField(orderField(name), name);
       }
     } else if (depth === 4) {
-      if (inItems && name === "item") {
-        item = { line: tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
-        itemAttributes = fieldAttributes(tag, ITEM_FIELDS);
+      if (this.inItems && name === "item") {
+        this.item = { line: this.tagLine, sku: undefined, quantity: undefined, unitPrice: undefined };
+        this.itemAttributes = fieldAttributes(tag, ITEM_FIELDS);
       }
-    } else if (depth === 5 && item !== undefined && field === Field.None) {
-      startField(itemField(name), name);
+    } else if (depth === 5 && this.item !== undefined && this.field === Field.None) {
+      this.startField(itemField(name), name);
     }
-  });
+  }
+
   /** Keeps a field's text, up to the limit: an order with a longer field is refused unread, so each order's drafts stay small. */
-  const addText = (value: string): void => {
-    if (field === Field.None || depth !== fieldDepth || order!.longField !== undefined) return;
-    if (fieldText.length + value.length > LIMITS.maxXmlFieldChars) {
-      order!.longField = { name: fieldElement, line: fieldLine, item: item === undefined ? undefined : order!.itemCount };
-      fieldText = "";
-    } else fieldText += value;
-  };
-  parser.on("text", (value) => {
-    // saxes reports a text node once it has read the `<` after it.
-    nodeEnded(parser.position - 1);
-    addText(value);
-  });
-  parser.on("cdata", (value) => {
-    nodeEnded(parser.position);
-    addText(value);
-  });
-  parser.on("closetag", () => {
-    nodeEnded(parser.position);
-    const closed = depth--;
-    if (field !== Field.None && closed === fieldDepth) {
-      if (order!.longField === undefined) setField(field, fieldText, order!, item);
-      field = Field.None;
+  private addText(value: string): void {
+    const order = this.order;
+    if (this.field === Field.None || this.depth !== this.fieldDepth || order!.longField !== undefined) return;
+    if (this.fieldText.length + value.length > LIMITS.maxXmlFieldChars) {
+      order!.longField = { name: this.fieldElement, line: this.fieldLine, item: this.item === undefined ? undefined : order!.itemCount };
+      this.fieldText = "";
+    } else this.fieldText += value;
+  }
+
+  private closeTag(): void {
+    this.nodeEnded(this.parser.position);
+    const closed = this.depth--;
+    const { order, item } = this;
+    if (this.field !== Field.None && closed === this.fieldDepth) {
+      if (order!.longField === undefined) setField(this.field, this.fieldText, order!, item);
+      this.field = Field.None;
     } else if (item !== undefined && closed === 4) {
-      const attribute = itemAttributes?.find((name) => item![name] === undefined);
+      const attribute = this.itemAttributes?.find((name) => item[name] === undefined);
       if (attribute !== undefined) order!.attributeField ??= { element: "item", name: attribute, line: item.line, item: order!.itemCount };
       order!.itemCount++;
       // The draft is the item: it has exactly a RawItem's fields.
       if (order!.items!.length <= LIMITS.maxItems) order!.items!.push(item);
-      item = undefined;
+      this.item = undefined;
     } else if (closed === 3) {
-      inItems = false;
+      this.inItems = false;
     } else if (order !== undefined && closed === 2) {
-      const attribute = orderAttributes?.find((name) => order![name] === undefined);
+      const attribute = this.orderAttributes?.find((name) => order[name] === undefined);
       // An item's comes after the order's own: the order's fields come first in Errors too.
       if (attribute !== undefined) order.attributeField = { element: "order", name: attribute, line: order.line, item: undefined };
-      visitOrder(visitor, order);
-      order = undefined;
+      visitOrder(this.visitor, order);
+      this.order = undefined;
     }
-  });
-
-  for await (const chunk of text) {
-    // The previous chunk's tail with this one's start, then this chunk on its own: no copy of the whole chunk.
-    const refused = (carry.length > 0 ? REFUSED.exec(carry + chunk.slice(0, 16)) : null) ?? REFUSED.exec(chunk);
-    if (refused) {
-      const before = refused.input.slice(0, refused.index);
-      let line = lines;
-      for (let at = before.indexOf("\n"); at >= 0; at = before.indexOf("\n", at + 1)) line++;
-      throw new RefusedXmlError(refused[1] === "DOCTYPE" ? "DOCTYPE" : "entity declaration", line);
-    }
-    for (let at = chunk.indexOf("\n"); at >= 0; at = chunk.indexOf("\n", at + 1)) lines++;
-    carry = chunk.slice(-8);
-    if (carry.includes("\n")) carry = carry.slice(carry.lastIndexOf("\n") + 1);
-    write(parser, chunk);
-    written += chunk.length;
-    if (written - nodeStart > LIMITS.maxXmlNodeChars) throw nodeTooLong(nodeLine);
-    await visitor.drain();
   }
-  write(parser, undefined);
 }
 
 function nodeTooLong(line: number): MalformedFileError {
