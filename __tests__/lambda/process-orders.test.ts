@@ -271,12 +271,32 @@ describe("XML refusals", () => {
     await expect(run("xml", '<!ENTITY x "y">\n<orders/>')).rejects.toThrow("The XML contains an entity declaration on line 1, which is refused (no DTDs or entities); remove it.");
   });
 
+  it("refuse a declaration spread over tiny chunks, naming it and its line however the text is cut", async () => {
+    const text = '<orders>\n<order><orderId>A1</orderId></order>\n<!ENTITY x "y">\n</orders>';
+    const at = text.indexOf("<!ENTITY");
+    for (const cuts of [[at + 1, at + 4], [at + 2, at + 3], [at + 1, at + 2, at + 3, at + 5, at + 7]]) {
+      const pieces = [0, ...cuts].map((from, i) => text.slice(from, [...cuts, text.length][i]));
+      const failure = processOrders({ body: chunksOf(pieces.map((piece) => new TextEncoder().encode(piece))), format: "xml", fileName: "incoming/x.xml", maxBytes: 1 << 30, tally: new OrderTally(), sink: { write: () => undefined } });
+      await expect(failure).rejects.toThrow("The XML contains an entity declaration on line 3, which is refused");
+    }
+  });
+
   it("name a refused order by its trimmed id", async () => {
     const item = "<item><sku>S1</sku><quantity>1</quantity><unitPrice>1.00</unitPrice></item>";
     const text = `<orders><order><orderId> A1 </orderId><customerId>C1</customerId><orderDate>2025-07-10</orderDate><currency>EUR</currency><items>${item.repeat(LIMITS.maxItems + 1)}</items></order></orders>`;
     const tally = new OrderTally();
     await expect(processOrders({ body: chunksOf([new TextEncoder().encode(text)]), format: "xml", fileName: "incoming/x.xml", maxBytes: 1 << 30, tally, sink: { write: () => undefined } })).rejects.toThrow();
     expect(tally.errors.map((error) => error.orderId)).toEqual(["A1"]);
+  });
+});
+
+describe("a JSON file's leading blanks", () => {
+  it("are JSON's own whitespace only: a no-break space fails the file wherever the chunks are cut", async () => {
+    const text = '\u00a0[{"orderId":"A1"}]';
+    for (const pieces of [[text], ["\u00a0", text.slice(1)]]) {
+      const failure = processOrders({ body: chunksOf(pieces.map((piece) => new TextEncoder().encode(piece))), format: "json", fileName: "incoming/j.json", maxBytes: 1 << 30, tally: new OrderTally(), sink: { write: () => undefined } });
+      await expect(failure).rejects.toThrow('The JSON is malformed: it starts with "\u00a0"; give an array of orders or an object with an "orders" array');
+    }
   });
 });
 

@@ -127,6 +127,8 @@ class TextPosition {
   }
 }
 
+const JSON_WHITESPACE = /^[ \t\r\n]+/;
+
 function elementTooLong(index: number): MalformedFileError {
   return new MalformedFileError("JSON", `element ${index} is longer than ${LIMITS.maxJsonElementBytes} bytes; no order is that large, so look in it for a string that never ends`);
 }
@@ -239,7 +241,8 @@ export async function parseJson(text: AsyncIterable<string>, visitor: OrderVisit
   const position = new TextPosition();
   for await (const chunk of text) {
     if (parser === undefined) {
-      const start = chunk.trimStart().codePointAt(0);
+      // JSON's own whitespace only: trimStart would also skip a no-break space the parser refuses.
+      const start = chunk.replace(JSON_WHITESPACE, "").codePointAt(0);
       if (start === undefined) {
         position.next(chunk, false);
         continue;

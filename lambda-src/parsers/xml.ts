@@ -151,7 +151,8 @@ class XmlOrderReader {
       throw new RefusedXmlError(refused[1] === "DOCTYPE" ? "DOCTYPE" : "entity declaration", line);
     }
     for (let at = chunk.indexOf("\n"); at >= 0; at = chunk.indexOf("\n", at + 1)) this.lines++;
-    this.carry = chunk.slice(-8);
+    // The last 8 characters, of this chunk and the carry before it when the chunk is shorter.
+    this.carry = chunk.length >= 8 ? chunk.slice(-8) : (this.carry + chunk).slice(-8);
     if (this.carry.includes("\n")) this.carry = this.carry.slice(this.carry.lastIndexOf("\n") + 1);
     write(this.parser, chunk);
     this.written += chunk.length;
