@@ -84,7 +84,6 @@ const invokedKeys = (state: FakeAwsState): string[] => state.invocations.map((i)
     expect(wrongStage.state.invocations).toEqual([]);
     expect(wrongStage.state.messages).toHaveLength(1);
     const noStage = spawnSync("bash", [SCRIPT], { encoding: "utf8" });
-    expect(noStage.status).not.toBe(0);
-    expect(noStage.stderr).toContain("usage: bash scripts/redrive.sh <stage> [project], e.g. bash scripts/redrive.sh prod");
+    expect({ status: noStage.status, stderr: noStage.stderr }).toEqual({ status: 2, stderr: "usage: bash scripts/redrive.sh <stage> [project], e.g. bash scripts/redrive.sh prod\n" });
   });
 });

@@ -13,7 +13,11 @@
 # encrypted with it) and lambda:InvokeFunction on the function.
 set -euo pipefail
 
-stage=${1:?usage: bash scripts/redrive.sh <stage> [project], e.g. bash scripts/redrive.sh prod}
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: bash scripts/redrive.sh <stage> [project], e.g. bash scripts/redrive.sh prod" >&2
+  exit 2
+fi
+stage=$1
 project=${2:-order-pipeline}
 function_name="$project-$stage-processor"
 queue_url=$(aws sqs get-queue-url --queue-name "$project-$stage-failed-events" --query QueueUrl --output text)
