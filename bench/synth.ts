@@ -17,7 +17,10 @@ const ROOT = path.resolve(__dirname, "..");
  * ts-node with type-checking. Written under `.build/` only for this benchmark, so no file of the
  * project (and no `tsc --noEmit` of `npm test`) ever loads the barrel.
  */
-const TEMPLATE_MAIN = `import * as aws from "@cdktf/provider-aws";
+/** The package whose root barrel the template imports: this benchmark's subject, never the app's. */
+const PROVIDER_PACKAGE = "@cdktf/provider-aws";
+
+const TEMPLATE_MAIN = `import * as aws from "${PROVIDER_PACKAGE}";
 import { App } from "cdktf";
 import { loadConfig } from "../../stacks/config";
 import { PipelineStack } from "../../stacks/pipeline-stack";

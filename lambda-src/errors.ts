@@ -2,7 +2,7 @@ import { clip } from "./clip";
 import { LIMITS } from "./limits";
 
 /** A key as a reason quotes it: S3 allows 1,024 bytes, and the fix after it must stay in the reason. */
-function quoted(key: string): string {
+export function quotedKey(key: string): string {
   return clip(key, LIMITS.maxQuotedKeyLength);
 }
 
@@ -40,7 +40,7 @@ export class FileRejectedError extends Error {
 /** The key's extension names no supported format. */
 export class UnsupportedFormatError extends FileRejectedError {
   constructor(key: string) {
-    super(`The file name "${quoted(key)}" has no supported extension; use .csv, .json, .ndjson, .jsonl or .xml.`);
+    super(`The file name "${quotedKey(key)}" has no supported extension; use .csv, .json, .ndjson, .jsonl or .xml.`);
     this.name = "UnsupportedFormatError";
   }
 }
@@ -48,7 +48,7 @@ export class UnsupportedFormatError extends FileRejectedError {
 /** The key is not under the incoming prefix, so there is no output key for it. */
 export class UnexpectedKeyError extends FileRejectedError {
   constructor(key: string, prefix: string) {
-    super(`The key "${quoted(key)}" is not under "${prefix}"; upload order files under "${prefix}".`);
+    super(`The key "${quotedKey(key)}" is not under "${prefix}"; upload order files under "${prefix}".`);
     this.name = "UnexpectedKeyError";
   }
 }
@@ -127,7 +127,7 @@ export class ProcessingTimeoutError extends FileRejectedError {
 /** The object was deleted (or the version is gone) before it could be read. */
 export class ObjectGoneError extends FileRejectedError {
   constructor(key: string) {
-    super(`The object "${quoted(key)}" no longer exists; upload it again.`);
+    super(`The object "${quotedKey(key)}" no longer exists; upload it again.`);
     this.name = "ObjectGoneError";
   }
 }
@@ -147,7 +147,7 @@ export class ForeignBucketError extends Error {
 /** Records could not start because too little time was left; throwing lets Lambda retry them. */
 export class TimeBudgetExhaustedError extends Error {
   constructor(keys: readonly string[]) {
-    super(`Not enough time left to start ${keys.map((key) => `"${quoted(key)}"`).join(", ")}; Lambda retries the event and finished files are skipped as duplicates.`);
+    super(`Not enough time left to start ${keys.map((key) => `"${quotedKey(key)}"`).join(", ")}; Lambda retries the event and finished files are skipped as duplicates.`);
     this.name = "TimeBudgetExhaustedError";
   }
 }
@@ -158,7 +158,7 @@ export class TimeBudgetExhaustedError extends Error {
  */
 export class TimeShareExhaustedError extends Error {
   constructor(key: string, elapsedMs: number) {
-    super(`Processing of "${quoted(key)}" stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
+    super(`Processing of "${quotedKey(key)}" stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
     this.name = "TimeShareExhaustedError";
   }
 }
@@ -170,7 +170,7 @@ export class TimeShareExhaustedError extends Error {
  */
 export class RequestStalledError extends Error {
   constructor(what: "Reading" | "Writing the output of", key: string, waitedMs: number, cause?: unknown) {
-    super(`${what} "${quoted(key)}" got no answer from S3 within ${(waitedMs / 1000).toFixed(1)} s; Lambda retries the event.`, cause === undefined ? undefined : { cause });
+    super(`${what} "${quotedKey(key)}" got no answer from S3 within ${(waitedMs / 1000).toFixed(1)} s; Lambda retries the event.`, cause === undefined ? undefined : { cause });
     this.name = "RequestStalledError";
   }
 }
@@ -188,7 +188,7 @@ export interface RecordFailure {
 export class RecordsFailedError extends Error {
   public readonly errors: readonly unknown[];
   constructor(failures: readonly RecordFailure[]) {
-    const described = failures.map(({ key, error }) => `${key === undefined ? "" : `"${quoted(key)}": `}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    const described = failures.map(({ key, error }) => `${key === undefined ? "" : `"${quotedKey(key)}": `}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     super(`${failures.length} record(s) failed with transient errors; Lambda retries the event: ${described.join("; ")}`);
     this.name = "RecordsFailedError";
     this.errors = failures.map((failure) => failure.error);

@@ -42,6 +42,8 @@ export const LIMITS = {
   maxMessageLength: 300,
   /** Longest `FailureReason` kept; reasons name what they quote clipped, so the fix they ask for stays in. */
   maxFailureReasonLength: 1000,
+  /** Longest file value a message quotes, so the fix after it stays within the kept message. */
+  maxQuotedValueLength: 43,
   /** Longest object key a reason quotes, in characters (S3 keys reach 1,024 bytes). */
   maxQuotedKeyLength: 200,
   /** Time kept back from the function's timeout to abort the upload, record FAILED and publish. */

@@ -15,6 +15,7 @@ import {
   ProcessingTimeoutError,
   RequestStalledError,
   TimeShareExhaustedError,
+  quotedKey,
   UnexpectedKeyError,
   UnsupportedFormatError,
 } from "./errors";
@@ -283,7 +284,7 @@ async function getBody(s3: S3Client, bucket: string, event: ObjectEvent, abortSi
     const request = new GetObjectCommand({ Bucket: bucket, Key: event.key, ...(event.versionId !== undefined ? { VersionId: event.versionId } : {}) });
     const response = await s3.send(request, { abortSignal });
     // Never seen from S3; thrown as a transient error, so Lambda retries the event.
-    if (!(response.Body instanceof Readable)) throw new Error(`S3 answered GetObject for "${clip(event.key, LIMITS.maxQuotedKeyLength)}" without a readable body; Lambda retries the event.`);
+    if (!(response.Body instanceof Readable)) throw new Error(`S3 answered GetObject for "${quotedKey(event.key)}" without a readable body; Lambda retries the event.`);
     return response.Body;
   } catch (error) {
     if (abortSignal.aborted) throw abortSignal.reason;

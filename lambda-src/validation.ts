@@ -40,7 +40,7 @@ const DATE_EXAMPLE = "use 2025-07-10 or 2025-07-10T14:30:00Z";
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return `"${clip(value, 43)}"`;
+  if (typeof value === "string") return `"${clip(value, LIMITS.maxQuotedValueLength)}"`;
   if (typeof value === "number" || typeof value === "boolean") return `${typeof value} ${String(value)}`;
   return Array.isArray(value) ? "a list" : "an object";
 }

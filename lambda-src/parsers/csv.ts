@@ -18,8 +18,6 @@ const FIELD_NAMES = { customer_id: "customerId", order_date: "orderDate", curren
 /** Every column's field name; the last three are an item's. */
 const COLUMN_FIELDS: Readonly<Record<Column, string>> = { order_id: "orderId", ...FIELD_NAMES, sku: "sku", quantity: "quantity", unit_price: "unitPrice" };
 const ITEM_COLUMNS: ReadonlySet<Column> = new Set(["sku", "quantity", "unit_price"]);
-/** Longest value a message quotes, so the fix after it stays within the kept message. */
-const QUOTED_VALUE_LENGTH = 43;
 const ASCII_LETTERS = /^[A-Za-z]+$/;
 /** Why a file whose lines end with CR alone fails: to the parser it is one row. */
 const CR_ONLY = "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends";
@@ -466,7 +464,7 @@ class RowGrouper {
     if (raw === expected || this.refusal !== undefined) return;
     const value = optionalTrimmed(raw);
     if (value === expected || sameNormalized(column, value, expected)) return;
-    const quote = (text: string | undefined): string => clip(text ?? "", QUOTED_VALUE_LENGTH);
+    const quote = (text: string | undefined): string => clip(text ?? "", LIMITS.maxQuotedValueLength);
     this.refuse(FIELD_NAMES[column], `${column} "${quote(value)}" on line ${rowLine} differs from "${quote(expected)}" on line ${this.orderLine}; rows of one order must agree`);
   }
 
