@@ -8,35 +8,21 @@
  *
  *   node --require tsx/cjs bench/handler.ts
  */
-import { buildSync } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
-import { BUNDLE_SETTINGS, bundleLambda } from "../stacks/lambda-bundle";
+import { bundleLambda } from "../stacks/lambda-bundle";
+import { buildChild, runChild } from "./child";
 import type { Measurement } from "./handler-child";
 
-const ROOT = path.resolve(__dirname, "..");
 const FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200_000);
 /** Repetitions per format and mode; the table shows medians. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
-
-/** The measured side (`bench/handler-child.ts`), bundled with the code under test the way `stacks/lambda-bundle.ts` bundles the function. */
-function buildChild(dir: string): string {
-  const outfile = path.join(dir, "child.js");
-  buildSync({ entryPoints: [path.join(__dirname, "handler-child.ts")], outfile, ...BUNDLE_SETTINGS });
-  return outfile;
-}
-
-/** One run in a fresh node that loads nothing but the bundle, so peak RSS is the code's own. */
-function measure(mode: "bare" | "full" | "memory", format: GeneratedFormat, file: string, childFile: string): Measurement {
-  const out = execFileSync(process.execPath, [childFile, mode, format, file], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out) as Measurement;
-}
 
 function coldInitMs(bundleFile: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundleFile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
@@ -85,9 +71,9 @@ async function main(): Promise<void> {
       const fulls: Measurement[] = [];
       const memories: Measurement[] = [];
       for (let run = 0; run < RUNS; run++) {
-        bares.push(measure("bare", format, file, childFile));
-        fulls.push(measure("full", format, file, childFile));
-        memories.push(measure("memory", format, file, childFile));
+        bares.push(await runChild(childFile, "bare", format, file));
+        fulls.push(await runChild(childFile, "full", format, file));
+        memories.push(await runChild(childFile, "memory", format, file));
       }
       const b = median(bares);
       const f = median(fulls);
@@ -103,7 +89,7 @@ async function main(): Promise<void> {
 
     const big = path.join(dir, "big.csv");
     const bigOrders = await writeGeneratedFile(big, "csv", { minBytes: GIB });
-    const g = measure("full", "csv", big, childFile);
+    const g = await runChild(childFile, "full", "csv", big);
     rmSync(big);
     console.log(`\n1 GiB CSV, full path: ${fmt(g.bytes / MIB, 0)} MiB, ${bigOrders.toLocaleString("en-US")} orders, ${fmt(g.seconds)} s (${fmt(g.bytes / MIB / g.seconds)} MiB/s), peak RSS ${fmt(g.maxRssMiB, 0)} MiB (target < 256 MiB)`);
     console.log(`Bundle: ${statSync(bundleFile).size.toLocaleString("en-US")} bytes (.build/lambda/index.js as built by bundleLambda); cold module init (require in a fresh node, median of 7): ${fmt(coldInitMs(bundleFile))} ms\n`);

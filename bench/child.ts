@@ -1,0 +1,39 @@
+/**
+ * Builds and runs the measured side of the handler benchmarks (`bench/handler-child.ts`), bundled
+ * with the code under test the way `stacks/lambda-bundle.ts` bundles the function, so the
+ * benchmarks run what ships.
+ */
+import { buildSync } from "esbuild";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { GeneratedFormat } from "../__tests__/helpers/lambda-orders";
+import { BUNDLE_SETTINGS } from "../stacks/lambda-bundle";
+import type { Measurement } from "./handler-child";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** What the child measures: the bare parser, the full path reading the file, or the full path with the file in memory. */
+export type ChildMode = "bare" | "full" | "memory";
+
+/** Bundles `bench/handler-child.ts` into `dir`; returns the bundle's path. */
+export function buildChild(dir: string): string {
+  const outfile = path.join(dir, "child.js");
+  buildSync({ entryPoints: [path.join(__dirname, "handler-child.ts")], outfile, ...BUNDLE_SETTINGS });
+  return outfile;
+}
+
+/** How to start the child's node. */
+export interface ChildCommand {
+  /** A command line to run node under (valgrind, for one). @default - none */
+  readonly wrapper?: readonly string[];
+  /** Options for node itself. @default - none */
+  readonly nodeOptions?: readonly string[];
+}
+
+/** One run in a fresh node that loads nothing but the bundle, so peak RSS is the code's own. */
+export async function runChild(childFile: string, mode: ChildMode, format: GeneratedFormat, file: string, how: ChildCommand = {}): Promise<Measurement> {
+  const command = [...(how.wrapper ?? []), process.execPath, ...(how.nodeOptions ?? []), childFile, mode, format, file];
+  const { stdout } = await promisify(execFile)(command[0], command.slice(1), { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Measurement;
+}

@@ -1,0 +1,98 @@
+/**
+ * Instruction counts of the handler paths (issue 3): per format, the bare parser and the full
+ * path counted by valgrind's callgrind, which counts instructions, not seconds. With node's
+ * `--single-threaded` a run gives the same counts (within about 0.3%) however busy or slow the
+ * machine is, where wall-clock ratios here swing by tens of percent. Each path runs on a file of N and of 2N generated orders;
+ * the difference per order leaves out node's start-up and most of the JIT's warm-up. Instructions
+ * are not time (cache misses and branch mispredictions cost no instructions), so this complements
+ * `bench/handler.ts` rather than replacing it: use it to see what a code change costs.
+ *
+ *   node --require tsx/cjs bench/instructions.ts     (BENCH_INSTR_ORDERS=N, default 10000; BENCH_INSTR_FORMATS=csv,xml)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import * as path from "node:path";
+import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
+import { buildChild, type ChildMode, runChild } from "./child";
+
+const ALL_FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
+/** `BENCH_INSTR_FORMATS=csv,xml` counts only those. */
+const FORMATS = process.env.BENCH_INSTR_FORMATS === undefined ? ALL_FORMATS : ALL_FORMATS.filter((format) => process.env.BENCH_INSTR_FORMATS!.split(",").includes(format));
+const ORDERS = Number(process.env.BENCH_INSTR_ORDERS ?? 10_000);
+
+/** One counted run: which path, on which file, and what it was expected to write. */
+interface Job {
+  readonly format: GeneratedFormat;
+  readonly mode: Extract<ChildMode, "bare" | "full">;
+  readonly orders: number;
+  readonly file: string;
+}
+
+/** Instructions of one run of the child under callgrind, the JIT compiler and the garbage collector included. */
+async function count(job: Job, childFile: string, dir: string): Promise<number> {
+  const log = path.join(dir, `${job.format}-${job.mode}-${job.orders}.log`);
+  const result = await runChild(childFile, job.mode, job.format, job.file, {
+    wrapper: ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", `--log-file=${log}`],
+    // V8 then compiles and collects garbage on the main thread, at the same points in every run.
+    nodeOptions: ["--single-threaded"],
+  });
+  if (job.mode === "full" && result.orders !== job.orders) throw new Error(`${job.format}: the full path wrote ${result.orders} orders of ${job.orders}`);
+  const collected = /Collected : (\d+)/.exec(readFileSync(log, "utf8"));
+  if (collected === null) throw new Error(`no instruction count in ${log}`);
+  return Number(collected[1]);
+}
+
+/** Runs the jobs, as many at once as there are cores: counts do not depend on what else runs. */
+async function countAll(jobs: readonly Job[], childFile: string, dir: string): Promise<Map<Job, number>> {
+  const counts = new Map<Job, number>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) counts.set(job, await count(job, childFile, dir));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  return counts;
+}
+
+async function main(): Promise<void> {
+  if (spawnSync("valgrind", ["--version"]).error !== undefined) {
+    console.log("Instruction counts skipped: valgrind is not on PATH (Debian: apt-get install valgrind).");
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-instructions-"));
+  try {
+    const childFile = buildChild(dir);
+    const jobs: Job[] = [];
+    for (const format of FORMATS) {
+      for (const orders of [ORDERS, 2 * ORDERS]) {
+        const file = path.join(dir, `orders-${orders}.${format}`);
+        const written = await writeGeneratedFile(file, format, { minOrders: orders });
+        if (written !== orders) throw new Error(`${format}: generated ${written} orders, not ${orders}; use a multiple of 1000`);
+        jobs.push({ format, mode: "bare", orders, file }, { format, mode: "full", orders, file });
+      }
+    }
+    const counts = await countAll(jobs, childFile, dir);
+    const perOrder = (format: GeneratedFormat, mode: Job["mode"]): number => {
+      const of = (orders: number): number => counts.get(jobs.find((job) => job.format === format && job.mode === mode && job.orders === orders)!)!;
+      return (of(2 * ORDERS) - of(ORDERS)) / ORDERS;
+    };
+
+    console.log(`\nInstructions per order (callgrind, node --single-threaded; the difference between files of ${(2 * ORDERS).toLocaleString("en-US")} and ${ORDERS.toLocaleString("en-US")} generated orders, divided by ${ORDERS.toLocaleString("en-US")})\n`);
+    console.log("| format | bare parser | full path | full minus bare | bare/full |");
+    console.log("|---|---:|---:|---:|---:|");
+    for (const format of FORMATS) {
+      const bare = perOrder(format, "bare");
+      const full = perOrder(format, "full");
+      const n = (value: number): string => Math.round(value).toLocaleString("en-US");
+      console.log(`| ${format} | ${n(bare)} | ${n(full)} | ${n(full - bare)} | ${((100 * bare) / full).toFixed(0)}% |`);
+    }
+    console.log("");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
