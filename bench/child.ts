@@ -6,7 +6,6 @@
 import { buildSync } from "esbuild";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import type { GeneratedFormat } from "../__tests__/helpers/lambda-orders";
 import { BUNDLE_SETTINGS } from "../stacks/lambda-bundle";
 import type { Measurement } from "./handler-child";
@@ -29,11 +28,21 @@ export interface ChildCommand {
   readonly wrapper?: readonly string[];
   /** Options for node itself. @default - none */
   readonly nodeOptions?: readonly string[];
+  /** Stops the run when aborted. @default - runs to the end */
+  readonly signal?: AbortSignal;
 }
 
-/** One run in a fresh node that loads nothing but the bundle, so peak RSS is the code's own. */
-export async function runChild(childFile: string, mode: ChildMode, format: GeneratedFormat, file: string, how: ChildCommand = {}): Promise<Measurement> {
+/**
+ * One run in a fresh node that loads nothing but the bundle (so, run bare, its peak RSS is the
+ * code's own); what the child writes to stderr passes through.
+ */
+export function runChild(childFile: string, mode: ChildMode, format: GeneratedFormat, file: string, how: ChildCommand = {}): Promise<Measurement> {
   const command = [...(how.wrapper ?? []), process.execPath, ...(how.nodeOptions ?? []), childFile, mode, format, file];
-  const { stdout } = await promisify(execFile)(command[0], command.slice(1), { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as Measurement;
+  return new Promise((resolve, reject) => {
+    const child = execFile(command[0], command.slice(1), { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20, signal: how.signal }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(JSON.parse(stdout) as Measurement);
+    });
+    child.stderr?.pipe(process.stderr);
+  });
 }

@@ -1,8 +1,8 @@
 /**
- * The measured side of `bench/handler.ts`: one bare-parser or full-path run over a file, printed
- * as JSON. `bench/handler.ts` bundles this file with the code under test (as the function is
- * bundled) and runs the bundle in a fresh node, so the process whose peak RSS is reported holds
- * nothing else: no tsx, no esbuild.
+ * The measured side of `bench/handler.ts` and `bench/instructions.ts`: one bare-parser or
+ * full-path run over a file, printed as JSON. `bench/child.ts` bundles this file with the code
+ * under test (as the function is bundled) and runs the bundle in a fresh node, so the process
+ * whose peak RSS is reported holds nothing else: no tsx, no esbuild.
  *
  *   node child.js <bare|full|memory> <format> <file>
  */

@@ -17,9 +17,29 @@ import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/l
 import { buildChild, type ChildMode, runChild } from "./child";
 
 const ALL_FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
-/** `BENCH_INSTR_FORMATS=csv,xml` counts only those. */
-const FORMATS = process.env.BENCH_INSTR_FORMATS === undefined ? ALL_FORMATS : ALL_FORMATS.filter((format) => process.env.BENCH_INSTR_FORMATS!.split(",").includes(format));
-const ORDERS = Number(process.env.BENCH_INSTR_ORDERS ?? 10_000);
+
+/** `BENCH_INSTR_FORMATS=csv,xml` counts only those; all four when unset. */
+function formatsToCount(setting: string | undefined): readonly GeneratedFormat[] {
+  if (setting === undefined) return ALL_FORMATS;
+  const names = setting
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== "");
+  const unknown = names.filter((name) => !(ALL_FORMATS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_INSTR_FORMATS="${setting}" names ${unknown.join(", ") || "no format"}; list some of ${ALL_FORMATS.join(",")}`);
+  return ALL_FORMATS.filter((format) => names.includes(format));
+}
+
+/**
+ * `BENCH_INSTR_ORDERS`, the smaller file's orders: generated files come in blocks of 1000, and
+ * below about 10,000 the JIT's warm-up still shows in the difference (at 2,000 the counts per order
+ * come out about twice as high).
+ */
+function ordersToCount(setting: string | undefined): number {
+  const orders = Number(setting ?? 10_000);
+  if (!Number.isInteger(orders) || orders <= 0 || orders % 1000 !== 0) throw new Error(`BENCH_INSTR_ORDERS="${setting}" is not a positive multiple of 1000; use 10000 or more`);
+  return orders;
+}
 
 /** One counted run: which path, on which file, and what it was expected to write. */
 interface Job {
@@ -30,27 +50,38 @@ interface Job {
 }
 
 /** Instructions of one run of the child under callgrind, the JIT compiler and the garbage collector included. */
-async function count(job: Job, childFile: string, dir: string): Promise<number> {
+async function count(job: Job, childFile: string, dir: string, signal: AbortSignal): Promise<number> {
   const log = path.join(dir, `${job.format}-${job.mode}-${job.orders}.log`);
   const result = await runChild(childFile, job.mode, job.format, job.file, {
     wrapper: ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", `--log-file=${log}`],
     // V8 then compiles and collects garbage on the main thread, at the same points in every run.
     nodeOptions: ["--single-threaded"],
+    signal,
   });
   if (job.mode === "full" && result.orders !== job.orders) throw new Error(`${job.format}: the full path wrote ${result.orders} orders of ${job.orders}`);
-  const collected = /Collected : (\d+)/.exec(readFileSync(log, "utf8"));
-  if (collected === null) throw new Error(`no instruction count in ${log}`);
+  const text = readFileSync(log, "utf8");
+  const collected = /Collected : (\d+)/.exec(text);
+  if (collected === null) throw new Error(`valgrind's log of the ${job.mode} ${job.format} run holds no instruction count; it ends:\n${text.split("\n").slice(-10).join("\n")}`);
   return Number(collected[1]);
 }
 
-/** Runs the jobs, as many at once as there are cores: counts do not depend on what else runs. */
+/**
+ * Runs the jobs, as many at once as there are cores (counts do not depend on what else runs);
+ * the first failure stops the others.
+ */
 async function countAll(jobs: readonly Job[], childFile: string, dir: string): Promise<Map<Job, number>> {
   const counts = new Map<Job, number>();
+  const stop = new AbortController();
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) counts.set(job, await count(job, childFile, dir));
+    for (let job = jobs[next++]; job !== undefined && !stop.signal.aborted; job = jobs[next++]) counts.set(job, await count(job, childFile, dir, stop.signal));
   };
-  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
   return counts;
 }
 
@@ -59,12 +90,14 @@ async function main(): Promise<void> {
     console.log("Instruction counts skipped: valgrind is not on PATH (Debian: apt-get install valgrind).");
     return;
   }
+  const formats = formatsToCount(process.env.BENCH_INSTR_FORMATS);
+  const smaller = ordersToCount(process.env.BENCH_INSTR_ORDERS);
   const dir = mkdtempSync(path.join(tmpdir(), "bench-instructions-"));
   try {
     const childFile = buildChild(dir);
     const jobs: Job[] = [];
-    for (const format of FORMATS) {
-      for (const orders of [ORDERS, 2 * ORDERS]) {
+    for (const format of formats) {
+      for (const orders of [smaller, 2 * smaller]) {
         const file = path.join(dir, `orders-${orders}.${format}`);
         const written = await writeGeneratedFile(file, format, { minOrders: orders });
         if (written !== orders) throw new Error(`${format}: generated ${written} orders, not ${orders}; use a multiple of 1000`);
@@ -74,13 +107,13 @@ async function main(): Promise<void> {
     const counts = await countAll(jobs, childFile, dir);
     const perOrder = (format: GeneratedFormat, mode: Job["mode"]): number => {
       const of = (orders: number): number => counts.get(jobs.find((job) => job.format === format && job.mode === mode && job.orders === orders)!)!;
-      return (of(2 * ORDERS) - of(ORDERS)) / ORDERS;
+      return (of(2 * smaller) - of(smaller)) / smaller;
     };
 
-    console.log(`\nInstructions per order (callgrind, node --single-threaded; the difference between files of ${(2 * ORDERS).toLocaleString("en-US")} and ${ORDERS.toLocaleString("en-US")} generated orders, divided by ${ORDERS.toLocaleString("en-US")})\n`);
+    console.log(`\nInstructions per order (callgrind, node --single-threaded; the difference between files of ${(2 * smaller).toLocaleString("en-US")} and ${smaller.toLocaleString("en-US")} generated orders, divided by ${smaller.toLocaleString("en-US")})\n`);
     console.log("| format | bare parser | full path | full minus bare | bare/full |");
     console.log("|---|---:|---:|---:|---:|");
-    for (const format of FORMATS) {
+    for (const format of formats) {
       const bare = perOrder(format, "bare");
       const full = perOrder(format, "full");
       const n = (value: number): string => Math.round(value).toLocaleString("en-US");
