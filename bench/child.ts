@@ -12,6 +12,9 @@ import type { Measurement } from "./handler-child";
 
 const ROOT = path.resolve(__dirname, "..");
 
+/** The formats the handler benchmarks measure, in table order. */
+export const BENCH_FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
+
 /** What the child measures: the bare parser, the full path reading the file, or the full path with the file in memory. */
 export type ChildMode = "bare" | "full" | "memory";
 

@@ -12,12 +12,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
+import { writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
 import { bundleLambda } from "../stacks/lambda-bundle";
-import { buildChild, runChild } from "./child";
+import { BENCH_FORMATS, buildChild, runChild } from "./child";
 import type { Measurement } from "./handler-child";
 
-const FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200_000);
 /** Repetitions per format and mode; the table shows medians. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`\nHandler throughput (${ORDERS.toLocaleString("en-US")} generated orders per format, 1-3 items each; node ${process.version}, median of ${RUNS} runs, each in its own child process; full/bare is the median over bare-then-full pairs; "body in memory" reads the file into memory before the clock starts)\n`);
     console.log("| format | file MiB | bare parser MiB/s | bare orders/s | full path MiB/s | full orders/s | full/bare | full/bare range | full, body in memory MiB/s | peak RSS bare MiB | peak RSS full MiB |");
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const format of FORMATS) {
+    for (const format of BENCH_FORMATS) {
       const file = path.join(dir, `orders.${format}`);
       const orders = await writeGeneratedFile(file, format, { minOrders: ORDERS });
       const bares: Measurement[] = [];

@@ -14,20 +14,18 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
 import { type GeneratedFormat, writeGeneratedFile } from "../__tests__/helpers/lambda-orders";
-import { buildChild, type ChildMode, runChild } from "./child";
-
-const ALL_FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
+import { BENCH_FORMATS, buildChild, type ChildMode, runChild } from "./child";
 
 /** `BENCH_INSTR_FORMATS=csv,xml` counts only those; all four when unset. */
 function formatsToCount(setting: string | undefined): readonly GeneratedFormat[] {
-  if (setting === undefined) return ALL_FORMATS;
+  if (setting === undefined) return BENCH_FORMATS;
   const names = setting
     .split(",")
     .map((name) => name.trim().toLowerCase())
     .filter((name) => name !== "");
-  const unknown = names.filter((name) => !(ALL_FORMATS as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_INSTR_FORMATS="${setting}" names ${unknown.join(", ") || "no format"}; list some of ${ALL_FORMATS.join(",")}`);
-  return ALL_FORMATS.filter((format) => names.includes(format));
+  const unknown = names.filter((name) => !(BENCH_FORMATS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_INSTR_FORMATS="${setting}" names ${unknown.join(", ") || "no format"}; list some of ${BENCH_FORMATS.join(",")}`);
+  return BENCH_FORMATS.filter((format) => names.includes(format));
 }
 
 /**
