@@ -2,7 +2,7 @@ import { App, CONTEXT_ENV } from "cdktf";
 import { ConfigError, loadConfig } from "./stacks/config";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { stateBackendFromEnv } from "./stacks/state-backend";
-import { removeStaleStackFiles, stackWarnings } from "./stacks/synth-output";
+import { readManifest, removeStaleStackFiles, stackWarnings } from "./stacks/synth-output";
 
 try {
   const app = new App();
@@ -11,9 +11,10 @@ try {
     new PipelineStack(app, { config, stateBackend });
   }
   app.synth();
-  removeStaleStackFiles(app.outdir);
+  const manifest = readManifest(app.outdir);
+  removeStaleStackFiles(app.outdir, manifest);
   // Under the cdktf CLI (which sets the context variable) the CLI prints them itself.
-  if (process.env[CONTEXT_ENV] === undefined) for (const warning of stackWarnings(app.outdir)) console.error(`Warning: ${warning}`);
+  if (process.env[CONTEXT_ENV] === undefined) for (const warning of stackWarnings(app.outdir, manifest)) console.error(`Warning: ${warning}`);
 } catch (error) {
   // A configuration mistake is the user's to fix: its message lists every problem and the fix, no stack trace.
   if (!(error instanceof ConfigError)) throw error;

@@ -2,11 +2,12 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 
 /** What `manifest.json` in the output directory says about each synthesized stack. */
-interface Manifest {
+export interface Manifest {
   readonly stacks: Readonly<Record<string, { readonly synthesizedStackPath: string; readonly annotations?: readonly { readonly level: string; readonly message: string }[] }>>;
 }
 
-function readManifest(outdir: string): Manifest {
+/** Reads `manifest.json`, which cdktf writes into the output directory with the stacks. */
+export function readManifest(outdir: string): Manifest {
   return JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
 }
 
@@ -17,8 +18,7 @@ function readManifest(outdir: string): Manifest {
  * validate`, `plan` and `cdktf deploy` would fail on every block declared twice. Reads the
  * manifest cdktf writes with the stacks; returns the files removed.
  */
-export function removeStaleStackFiles(outdir: string): string[] {
-  const manifest = readManifest(outdir);
+export function removeStaleStackFiles(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
   const removed: string[] = [];
   for (const { synthesizedStackPath } of Object.values(manifest.stacks)) {
     const written = path.join(outdir, synthesizedStackPath);
@@ -36,8 +36,8 @@ export function removeStaleStackFiles(outdir: string): string[] {
  * CLI prints them at synth, diff and deploy; `npm run synth`, which runs without the CLI, prints
  * them with this.
  */
-export function stackWarnings(outdir: string): string[] {
-  return Object.entries(readManifest(outdir).stacks).flatMap(([stack, { annotations = [] }]) =>
+export function stackWarnings(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
+  return Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
     annotations.filter((annotation) => annotation.level === "@cdktf/warn").map((annotation) => `${stack}: ${annotation.message}`),
   );
 }
