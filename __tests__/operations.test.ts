@@ -219,7 +219,8 @@ describe("operations and security hardening (dev)", () => {
       expect(policy[0]).toMatchObject({ principals: [{ type: "AWS", identifiers: [root] }], actions: ["kms:*"] });
       expect(policy[1].actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]);
       expect(policy[1]).toMatchObject({
-        principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
+        // Regional and partitional: logs.cn-north-1.amazonaws.com.cn in China.
+        principals: [{ type: "Service", identifiers: ["logs.eu-west-1.${data.aws_partition.partition.dns_suffix}"] }],
         condition: [
           {
             test: "ArnEquals",

@@ -11,9 +11,14 @@ export interface EncryptionKeyProps {
   readonly accountId: string;
   /** Partition (`aws`, `aws-cn`, `aws-us-gov`) for ARNs built in the policy. */
   readonly partition: string;
-  /** Region of the stack; service principals and `kms:ViaService` values are regional. */
+  /** Region of the stack; the CloudWatch Logs principal and `kms:ViaService` values are regional. */
   readonly region: string;
-  /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), which ends `kms:ViaService` values. */
+  /**
+   * The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), which ends `kms:ViaService`
+   * values and the CloudWatch Logs principal: Logs is the one service here whose principal is both
+   * regional and partitional (`logs.cn-north-1.amazonaws.com.cn`); the others are `<service>.amazonaws.com`
+   * in every partition.
+   */
   readonly dnsSuffix: string;
   /** Name of the function's log group; only that group may use the key through CloudWatch Logs. */
   readonly logGroupName: string;
@@ -77,7 +82,7 @@ export class EncryptionKey extends Construct implements StackKey {
         },
         {
           sid: "CloudWatchLogsUseKeyForFunctionLogGroup",
-          principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+          principals: [{ type: "Service", identifiers: [`logs.${region}.${props.dnsSuffix}`] }],
           actions: useActions,
           resources: ["*"],
           condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
