@@ -15,8 +15,11 @@ const ROOT = path.resolve(__dirname, "..");
 /** The formats the handler benchmarks measure, in table order. */
 export const BENCH_FORMATS: readonly GeneratedFormat[] = ["csv", "json", "ndjson", "xml"];
 
-/** What the child measures: the bare parser, the full path reading the file, or the full path with the file in memory. */
-export type ChildMode = "bare" | "full" | "memory";
+/**
+ * What the child measures: the bare parser; the format's order reader alone (`read`), then with
+ * validation (`checked`); the full path reading the file, or with the file in memory.
+ */
+export type ChildMode = "bare" | "read" | "checked" | "full" | "memory";
 
 /** Bundles `bench/handler-child.ts` into `dir`; returns the bundle's path. */
 export function buildChild(dir: string): string {

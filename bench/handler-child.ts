@@ -1,10 +1,11 @@
 /**
- * The measured side of `bench/handler.ts` and `bench/instructions.ts`: one bare-parser or
- * full-path run over a file, printed as JSON. `bench/child.ts` bundles this file with the code
+ * The measured side of `bench/handler.ts` and `bench/instructions.ts`: one run over a file,
+ * printed as JSON, of the bare parser, the full path, or (for `bench/instructions.ts`) a stage in
+ * between. `bench/child.ts` bundles this file with the code
  * under test (as the function is bundled) and runs the bundle in a fresh node, so the process
  * whose peak RSS is reported holds nothing else: no tsx, no esbuild.
  *
- *   node child.js <bare|full|memory> <format> <file>
+ *   node child.js <bare|read|checked|full|memory> <format> <file>
  */
 import { JSONParser } from "@streamparser/json";
 import { once } from "node:events";
@@ -15,8 +16,13 @@ import { Writable } from "node:stream";
 import { SaxesParser } from "saxes";
 import type { GeneratedFormat } from "../__tests__/helpers/lambda-orders";
 import { CsvRowReader } from "../lambda-src/parsers/csv";
+import { PARSERS } from "../lambda-src/parsers/by-format";
+import type { OrderVisitor } from "../lambda-src/parsers/types";
 import { processOrders } from "../lambda-src/pipeline";
 import { OrderTally } from "../lambda-src/tally";
+import { decodeText } from "../lambda-src/text";
+import type { OrderProblem, RawOrder, SourcePosition } from "../lambda-src/types";
+import { OrderValidator } from "../lambda-src/validation";
 
 export interface Measurement {
   readonly seconds: number;
@@ -84,10 +90,63 @@ async function full(format: GeneratedFormat, file: string, body: AsyncIterable<U
   return tally.valid;
 }
 
+/**
+ * The stages between the bare parser and the full path: the format's order reader (`read`: the
+ * parser and its bookkeeping, handing orders to a visitor that only counts them), then that with
+ * validation, normalization and the duplicate-id check (`checked`). What the full path adds to
+ * `checked` is the output: the NDJSON writer, the tally and the sink.
+ */
+class StageVisitor implements OrderVisitor {
+  valid = 0;
+  private readonly validator: OrderValidator | undefined;
+
+  constructor(fileName: string, check: boolean) {
+    this.validator = check ? new OrderValidator(fileName) : undefined;
+  }
+
+  order(raw: RawOrder, position: SourcePosition): void {
+    if (this.validator === undefined || this.validator.check(raw, position) === undefined) this.valid++;
+  }
+
+  begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
+    this.validator?.begin(position, orderId, customerId, orderDate, currency);
+  }
+
+  item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void {
+    this.validator?.item(sku, quantity, unitPrice, line);
+  }
+
+  end(refusal?: OrderProblem): void {
+    if (this.validator === undefined || this.validator.finish(refusal) === undefined) this.valid++;
+  }
+
+  reject(): void {}
+
+  async drain(): Promise<void> {}
+}
+
+async function stage(format: GeneratedFormat, file: string, check: boolean): Promise<number> {
+  const visitor = new StageVisitor(`incoming/${path.basename(file)}`, check);
+  await PARSERS[format](decodeText(createReadStream(file, { highWaterMark: 64 * 1024 }), 8 * 1024 ** 3), visitor);
+  return visitor.valid;
+}
+
+/** The run `mode` names, ready to start: a body in memory is read before the clock starts. */
+function prepare(mode: string, format: GeneratedFormat, file: string): () => Promise<number> {
+  if (mode === "bare") return () => bare(format, file);
+  if (mode === "read" || mode === "checked") return () => stage(format, file, mode === "checked");
+  if (mode === "full") return () => full(format, file, createReadStream(file, { highWaterMark: 64 * 1024 }));
+  if (mode === "memory") {
+    const body = inMemory(file);
+    return () => full(format, file, body);
+  }
+  throw new Error(`unknown mode "${mode}"; use bare, read, checked, full or memory`);
+}
+
 async function run(mode: string, format: GeneratedFormat, file: string): Promise<void> {
-  const body = mode === "memory" ? inMemory(file) : mode === "full" ? createReadStream(file, { highWaterMark: 64 * 1024 }) : undefined;
+  const measure = prepare(mode, format, file);
   const started = process.hrtime.bigint();
-  const orders = body === undefined ? await bare(format, file) : await full(format, file, body);
+  const orders = await measure();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result: Measurement = { seconds, orders, bytes: statSync(file).size, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(result));

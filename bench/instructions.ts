@@ -1,6 +1,7 @@
 /**
- * Instruction counts of the handler paths (issue 3): per format, the bare parser and the full
- * path counted by valgrind's callgrind, which counts instructions, not seconds. With node's
+ * Instruction counts of the handler paths (issue 3): per format, the bare parser, the full path
+ * and two stages between them (the format's order reader alone, then with validation), counted
+ * by valgrind's callgrind, which counts instructions, not seconds. With node's
  * `--single-threaded` a run gives the same counts (within about 0.3%) however busy or slow the
  * machine is, where wall-clock ratios here swing by tens of percent. Each path runs on a file of N and of 2N generated orders;
  * the difference per order leaves out node's start-up and most of the JIT's warm-up. Instructions
@@ -39,10 +40,14 @@ function ordersToCount(setting: string | undefined): number {
   return orders;
 }
 
+/** The counted paths, from the bare parser to the full path, each doing all the one before it does and more. */
+const MODES = ["bare", "read", "checked", "full"] as const satisfies readonly ChildMode[];
+type CountedMode = (typeof MODES)[number];
+
 /** One counted run: which path, on which file, and what it was expected to write. */
 interface Job {
   readonly format: GeneratedFormat;
-  readonly mode: Extract<ChildMode, "bare" | "full">;
+  readonly mode: CountedMode;
   readonly orders: number;
   readonly file: string;
 }
@@ -56,7 +61,7 @@ async function count(job: Job, childFile: string, dir: string, signal: AbortSign
     nodeOptions: ["--single-threaded"],
     signal,
   });
-  if (job.mode === "full" && result.orders !== job.orders) throw new Error(`${job.format}: the full path wrote ${result.orders} orders of ${job.orders}`);
+  if (job.mode !== "bare" && result.orders !== job.orders) throw new Error(`${job.format}: the ${job.mode} path took ${result.orders} orders of ${job.orders}`);
   const text = readFileSync(log, "utf8");
   const collected = /Collected : (\d+)/.exec(text);
   if (collected === null) throw new Error(`valgrind's log of the ${job.mode} ${job.format} run holds no instruction count; it ends:\n${text.split("\n").slice(-10).join("\n")}`);
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
         const file = path.join(dir, `orders-${orders}.${format}`);
         const written = await writeGeneratedFile(file, format, { minOrders: orders });
         if (written !== orders) throw new Error(`${format}: generated ${written} orders, not ${orders}; use a multiple of 1000`);
-        jobs.push({ format, mode: "bare", orders, file }, { format, mode: "full", orders, file });
+        for (const mode of MODES) jobs.push({ format, mode, orders, file });
       }
     }
     const counts = await countAll(jobs, childFile, dir);
@@ -109,15 +114,19 @@ async function main(): Promise<void> {
     };
 
     console.log(`\nInstructions per order (callgrind, node --single-threaded; the difference between files of ${(2 * smaller).toLocaleString("en-US")} and ${smaller.toLocaleString("en-US")} generated orders, divided by ${smaller.toLocaleString("en-US")})\n`);
-    console.log("| format | bare parser | full path | full minus bare | bare/full |");
-    console.log("|---|---:|---:|---:|---:|");
+    console.log("| format | bare parser | order reader | + validation | full path | full minus bare | bare/full | bare/reader |");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const format of formats) {
-      const bare = perOrder(format, "bare");
-      const full = perOrder(format, "full");
+      const [bare, read, checked, full] = MODES.map((mode) => perOrder(format, mode));
       const n = (value: number): string => Math.round(value).toLocaleString("en-US");
-      console.log(`| ${format} | ${n(bare)} | ${n(full)} | ${n(full - bare)} | ${((100 * bare) / full).toFixed(0)}% |`);
+      const percent = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(0)}%`;
+      console.log(`| ${format} | ${n(bare)} | ${n(read)} | ${n(checked)} | ${n(full)} | ${n(full - bare)} | ${percent(bare, full)} | ${percent(bare, read)} |`);
     }
-    console.log("");
+    console.log(
+      "\nThe order reader is the format's parser module handing orders to a visitor that only counts them; + validation adds validation,\n" +
+        "normalization and the duplicate-id check; the full path adds the NDJSON output. bare/reader is the most bare/full could be if\n" +
+        "validation and output cost nothing.\n",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
