@@ -40,7 +40,10 @@ function ordersToCount(setting: string | undefined): number {
   return orders;
 }
 
-/** The counted paths, from the bare parser to the full path, each doing all the one before it does and more. */
+/**
+ * The counted paths: the bare parser (a baseline decoded by node itself), then the function's own
+ * path in three stages, each doing all the one before it does and more.
+ */
 const MODES = ["bare", "read", "checked", "full"] as const satisfies readonly ChildMode[];
 type CountedMode = (typeof MODES)[number];
 
