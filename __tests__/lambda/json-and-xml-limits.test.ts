@@ -4,7 +4,7 @@ import { parseJson } from "../../lambda-src/parsers/json";
 import { parseXml } from "../../lambda-src/parsers/xml";
 import type { OrderParser } from "../../lambda-src/parsers/types";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
-import { chunksOf, counted, piecesOf } from "../helpers/pieces";
+import { chunksOf, counted, piecesOf, randomPieces } from "../helpers/pieces";
 import { seededRandom } from "../helpers/random";
 
 /** Pieces of these sizes: smaller than, about, and larger than the limits. */
@@ -151,18 +151,6 @@ describe("parseJson and parseXml, whatever the chunking", () => {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const word = (): string => pick(["A1", "é", "x y", '"q"', "€", "😀", "", "  pad  ", "a\\b", "<&>"]);
 
-  /** `text` cut at random places (pieces of 1 to 40 characters), never inside a surrogate pair. */
-  function randomPieces(text: string): string[] {
-    const pieces: string[] = [];
-    for (let at = 0; at < text.length; ) {
-      let end = Math.min(text.length, at + 1 + Math.floor(random() * 40));
-      if (end < text.length && text.charCodeAt(end - 1) >= 0xd800 && text.charCodeAt(end - 1) <= 0xdbff) end++;
-      pieces.push(text.slice(at, end));
-      at = end;
-    }
-    return pieces;
-  }
-
   async function visited(parse: OrderParser, pieces: readonly string[]): Promise<string> {
     const visitor = new CollectingVisitor();
     try {
@@ -197,7 +185,7 @@ describe("parseJson and parseXml, whatever the chunking", () => {
       ] as const) {
         const whole = await visited(parse, [text]);
         expect(whole).not.toMatch(/^failed/);
-        expect({ text, visited: await visited(parse, randomPieces(text)) }).toEqual({ text, visited: whole });
+        expect({ text, visited: await visited(parse, randomPieces(text, random)) }).toEqual({ text, visited: whole });
       }
     }
   });

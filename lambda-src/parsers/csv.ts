@@ -66,16 +66,39 @@ function withoutCarriageReturns(rows: string[][]): string[][] {
 }
 
 const LONE_CR = /\r(?!\n)/;
-/** A CR with neither an LF nor the end of the text after it. */
-const LONE_CR_INSIDE = /\r(?!\n|$)/;
 
 /**
- * Where `chunk` has a CR that ends a line alone, when that is certain: the chunk holds no quote
- * (inside quotes a CR is data). -1 when there is none, or when it cannot tell.
+ * Finds CRs that certainly end a line alone: those before the file's first quote (after it, a CR
+ * may be data inside a quoted field, and only the rows papaparse makes can tell). A CR that ends
+ * a chunk is judged by the next chunk's first character, so the answer does not depend on where
+ * chunks are cut; a CR that ends the file is a last line end like any other.
  */
-function loneCarriageReturn(chunk: string): number {
-  if (chunk.indexOf("\r") < 0 || chunk.includes('"')) return -1;
-  return chunk.search(LONE_CR_INSIDE);
+class LoneCarriageReturns {
+  /** Whether a chunk so far (this one included, once `find` has read it) held a quote. */
+  quoteSeen = false;
+  /** The last chunk ended with a CR, before any quote. */
+  private crHeld = false;
+
+  /**
+   * Where in `chunk` the first such CR is: 0 also for one that ended the chunk before, when this
+   * chunk does not start with its LF; -1 when there is none.
+   */
+  find(chunk: string): number {
+    if (this.quoteSeen) return -1;
+    if (this.crHeld && chunk.length > 0 && chunk.charCodeAt(0) !== 10) return 0;
+    const quote = chunk.indexOf('"');
+    this.quoteSeen = quote >= 0;
+    const end = this.quoteSeen ? quote : chunk.length;
+    for (let cr = chunk.indexOf("\r"); cr >= 0 && cr < end; cr = chunk.indexOf("\r", cr + 1)) {
+      if (cr + 1 === chunk.length) {
+        this.crHeld = true;
+        return -1;
+      }
+      if (chunk.charCodeAt(cr + 1) !== 10) return cr;
+    }
+    this.crHeld &&= chunk.length === 0;
+    return -1;
+  }
 }
 
 function newlinesBefore(text: string, end: number): number {
@@ -269,15 +292,10 @@ function longRowReason(row: LongRow, line: number): string {
 export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisitor): Promise<void> {
   const reader = new CsvRowReader();
   const grouper = new RowGrouper(visitor);
-  for await (const chunk of text) {
-    if (!grouper.quoted && chunk.includes('"')) grouper.quoted = true;
-    const cr = loneCarriageReturn(chunk);
-    if (cr >= 0) {
-      // No line end at all before the header is read: every line ends with CR alone.
-      if (!grouper.hasHeader && !chunk.includes("\n")) throw new MalformedFileError("CSV", CR_ONLY);
-      throw new MalformedFileError("CSV", `line ${grouper.nextLine + newlinesBefore(chunk, cr)} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
-    }
-    const { rows, longRow: long, runawayRow: runaway, badQuoteRows } = reader.rows(chunk);
+  const lineEnds = new LoneCarriageReturns();
+  /** Reads the rows that `piece` completes; throws the first file-level problem among them. */
+  const read = (piece: string): void => {
+    const { rows, longRow: long, runawayRow: runaway, badQuoteRows } = reader.rows(piece);
     // The first problem in file order, so the outcome does not depend on where chunks are cut.
     if (runaway !== undefined && (long === undefined || runaway < long.index)) {
       grouper.rows(rows.slice(0, runaway)); // to count the lines before it
@@ -291,6 +309,18 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
       throw new MalformedFileError("CSV", longRowReason(long, grouper.nextLine));
     }
     grouper.rows(rows, badQuoteRows);
+  };
+  for await (const chunk of text) {
+    const cr = lineEnds.find(chunk);
+    grouper.quoted = lineEnds.quoteSeen;
+    if (cr < 0) read(chunk);
+    else {
+      // The rows before the CR's line first: a problem in them comes first in the file.
+      read(chunk.slice(0, chunk.lastIndexOf("\n", cr - 1) + 1));
+      // Before the first quote no row holds an LF, so the unfinished row starts on the CR's line.
+      if (!grouper.hasHeader) throw new MalformedFileError("CSV", CR_ONLY);
+      throw new MalformedFileError("CSV", `line ${grouper.nextLine} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
+    }
     await visitor.drain();
   }
   const last = reader.end();
