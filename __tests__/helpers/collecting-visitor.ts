@@ -1,4 +1,5 @@
-import type { OrderVisitor } from "../../lambda-src/parsers/types";
+import type { OrderParser, OrderVisitor } from "../../lambda-src/parsers/types";
+import { chunksOf } from "./pieces";
 import type { OrderProblem, RawItem, RawOrder, SourcePosition } from "../../lambda-src/types";
 
 /** What a parser handed over: an order (rebuilt as an object when it came field by field) or a rejection. */
@@ -32,4 +33,18 @@ export class CollectingVisitor implements OrderVisitor {
   }
 
   async drain(): Promise<void> {}
+}
+
+/**
+ * What `parse` made of the text in `pieces`, as one string to compare: `failed: <message>` when
+ * it failed the file, else everything it handed over, as JSON.
+ */
+export async function parsedOutcome(parse: OrderParser, pieces: readonly string[]): Promise<string> {
+  const visitor = new CollectingVisitor();
+  try {
+    await parse(chunksOf(pieces), visitor);
+  } catch (error) {
+    return `failed: ${(error as Error).message}`;
+  }
+  return JSON.stringify(visitor.visited);
 }

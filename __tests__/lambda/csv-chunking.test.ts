@@ -1,6 +1,6 @@
 import { parseCsv } from "../../lambda-src/parsers/csv";
-import { CollectingVisitor } from "../helpers/collecting-visitor";
-import { chunksOf, randomPieces } from "../helpers/pieces";
+import { parsedOutcome } from "../helpers/collecting-visitor";
+import { randomPieces } from "../helpers/pieces";
 import { seededRandom } from "../helpers/random";
 
 /**
@@ -83,15 +83,7 @@ describe("parseCsv, whatever the chunking", () => {
     return { text, clean };
   }
 
-  async function outcome(pieces: readonly string[]): Promise<string> {
-    const visitor = new CollectingVisitor();
-    try {
-      await parseCsv(chunksOf(pieces), visitor);
-    } catch (error) {
-      return `failed: ${(error as Error).message}`;
-    }
-    return JSON.stringify(visitor.visited);
-  }
+  const outcome = (pieces: readonly string[]): Promise<string> => parsedOutcome(parseCsv, pieces);
 
   it("reads a CR inside a quoted field as data even when a chunk of the body falls wholly inside the field", async () => {
     // Network chunks can be a few KiB and a quoted note up to LIMITS.maxCsvRowChars: the middle

@@ -3,7 +3,7 @@ import { LIMITS } from "../../lambda-src/limits";
 import { parseJson } from "../../lambda-src/parsers/json";
 import { parseXml } from "../../lambda-src/parsers/xml";
 import type { OrderParser } from "../../lambda-src/parsers/types";
-import { CollectingVisitor } from "../helpers/collecting-visitor";
+import { CollectingVisitor, parsedOutcome } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf, randomPieces } from "../helpers/pieces";
 import { seededRandom } from "../helpers/random";
 
@@ -151,16 +151,6 @@ describe("parseJson and parseXml, whatever the chunking", () => {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const word = (): string => pick(["A1", "é", "x y", '"q"', "€", "😀", "", "  pad  ", "a\\b", "<&>"]);
 
-  async function visited(parse: OrderParser, pieces: readonly string[]): Promise<string> {
-    const visitor = new CollectingVisitor();
-    try {
-      await parse(chunksOf(pieces), visitor);
-    } catch (error) {
-      return `failed: ${(error as Error).message}`;
-    }
-    return JSON.stringify(visitor.visited);
-  }
-
   it("reads the same orders from random documents cut anywhere as from the whole text", async () => {
     for (let n = 0; n < 150; n++) {
       const orders = Array.from({ length: Math.floor(random() * 4) }, () => ({
@@ -183,9 +173,9 @@ describe("parseJson and parseXml, whatever the chunking", () => {
         [parseJson, json],
         [parseXml, xml],
       ] as const) {
-        const whole = await visited(parse, [text]);
+        const whole = await parsedOutcome(parse, [text]);
         expect(whole).not.toMatch(/^failed/);
-        expect({ text, visited: await visited(parse, randomPieces(text, random)) }).toEqual({ text, visited: whole });
+        expect({ text, visited: await parsedOutcome(parse, randomPieces(text, random)) }).toEqual({ text, visited: whole });
       }
     }
   });
