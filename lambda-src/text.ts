@@ -61,13 +61,17 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
  * and a file with nothing but whitespace fails as empty. A pure-ASCII chunk (checked natively)
  * that follows a whole character skips the validating decoder: its Latin-1 reading is the same
  * text at a fraction of the cost. The first chunk always goes through it, so only a leading BOM
- * is dropped.
+ * is dropped. The text before an invalid byte is still yielded before the error is thrown, so a
+ * problem the parser finds earlier in the file is the one reported, wherever the chunks are cut.
  */
 export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, progress: ReadProgress = { bytes: 0 }): AsyncGenerator<string> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let content = false;
   /** The start of a character the last decoded chunk ended in, which the decoder holds. */
   let carried: Uint8Array = NO_BYTES;
+  /** Set when the decoder refused a chunk: thrown once the text before the bad byte is yielded. */
+  let failure: InvalidEncodingError | undefined;
+  /** The chunk's text; on invalid UTF-8, the text before the bad byte, with `failure` set. */
   const decode = (chunk?: Uint8Array): string => {
     try {
       return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
@@ -75,7 +79,10 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
       // Where: the decoder says only that it failed. The bytes it holds come first.
       const bytes = chunk === undefined ? carried : Buffer.concat([carried, chunk]);
       const start = progress.bytes - bytes.byteLength;
-      throw new InvalidEncodingError(start + Math.max(0, firstInvalidUtf8(bytes)));
+      const bad = Math.max(0, firstInvalidUtf8(bytes));
+      failure = new InvalidEncodingError(start + bad);
+      // A BOM is dropped only at the start of the file.
+      return new TextDecoder("utf-8", { ignoreBOM: start > 0 }).decode(bytes.subarray(0, bad));
     }
   };
   /** The decoder has seen the start of the stream and holds no partial character. */
@@ -95,8 +102,10 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
     }
     if (!content) content = NON_BLANK.test(text);
     if (text.length > 0) yield text;
+    if (failure !== undefined) throw failure;
   }
   const rest = decode();
+  if (failure !== undefined) throw failure;
   if (!content) content = NON_BLANK.test(rest);
   if (!content) throw new EmptyFileError();
   if (rest.length > 0) yield rest;

@@ -3,6 +3,7 @@ import { InvalidEncodingError, MalformedFileError } from "../../lambda-src/error
 import { LIMITS } from "../../lambda-src/limits";
 import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
+import { parseXml } from "../../lambda-src/parsers/xml";
 import { decodeText, firstInvalidUtf8, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf } from "../helpers/pieces";
@@ -45,6 +46,22 @@ describe("decodeText", () => {
     await expect(decoded([bytes("ab"), [0x61, 0xff], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
     await expect(decoded([bytes("ab"), bytes("c"), [0xe2, 0x82]])).rejects.toBeInstanceOf(InvalidEncodingError);
     await expect(decoded([bytes("ab"), [0xe2, 0x82], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
+  });
+
+  it("hands over the text before a bad byte first, so a problem earlier in the file is reported first", async () => {
+    const pieces: string[] = [];
+    const read = async (): Promise<void> => {
+      for await (const piece of decodeText(chunksOf([Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes("ab€"), 0xff, ...bytes("cd")])]), 1 << 20)) pieces.push(piece);
+    };
+    await expect(read()).rejects.toThrow("(its first bad byte is at offset 8, counting from 0)");
+    expect(pieces).toEqual(["ab€"]);
+    // A malformed XML start before the bad byte is what the partner hears about, as with smaller chunks.
+    const xml = [...bytes("<orders><order></orders>"), 0xff];
+    for (const size of [1, 7, xml.length]) {
+      const chunks: Uint8Array[] = [];
+      for (let at = 0; at < xml.length; at += size) chunks.push(Uint8Array.from(xml.slice(at, at + size)));
+      await expect(parseXml(decodeText(chunksOf(chunks), 1 << 20), new CollectingVisitor())).rejects.toBeInstanceOf(MalformedFileError);
+    }
   });
 
   it.each([
