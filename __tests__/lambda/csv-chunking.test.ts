@@ -1,3 +1,4 @@
+import { LIMITS } from "../../lambda-src/limits";
 import { parseCsv } from "../../lambda-src/parsers/csv";
 import { parsedOutcome } from "../helpers/collecting-visitor";
 import { randomPieces } from "../helpers/pieces";
@@ -106,6 +107,13 @@ describe("parseCsv, whatever the chunking", () => {
     for (const cuts of [[], [cr + 1], [cr]]) {
       const pieces = [0, ...cuts].map((from, i) => text.slice(from, [...cuts, text.length][i]));
       expect(await outcome(pieces)).toBe(message);
+    }
+    // On a line already longer than the limit, the length is the first problem, cut or not.
+    const long = `${header}\nA1,C1,2025-07-10,USD,S1,1,${"1".repeat(LIMITS.maxCsvRowChars)}\rA2,C1,2025-07-10,USD,S1,1,1.00\n`;
+    const longCr = long.indexOf("\r");
+    for (const cuts of [[], [longCr], [longCr + 1], [longCr - 10, longCr + 1]]) {
+      const pieces = [0, ...cuts].map((from, i) => long.slice(from, [...cuts, long.length][i]));
+      expect(await outcome(pieces)).toMatch(/^failed: The CSV is malformed: the row on line 2 is longer than 1048576 characters/);
     }
     // A CR that only ends the file is its last line end.
     expect(await outcome([`${header}\nA1,C1,2025-07-10,USD,S1,1,1.00\r`, ""])).toMatch(/"orderId":"A1"/);

@@ -315,8 +315,8 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
     grouper.quoted = lineEnds.quoteSeen;
     if (cr < 0) read(chunk);
     else {
-      // The rows before the CR's line first: a problem in them comes first in the file.
-      read(chunk.slice(0, chunk.lastIndexOf("\n", cr - 1) + 1));
+      // The text before the CR first: a problem in it (a row before, or this line already too long) comes first in the file.
+      read(chunk.slice(0, cr));
       // Before the first quote no row holds an LF, so the unfinished row starts on the CR's line.
       if (!grouper.hasHeader) throw new MalformedFileError("CSV", CR_ONLY);
       throw new MalformedFileError("CSV", `line ${grouper.nextLine} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
