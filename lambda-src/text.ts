@@ -130,12 +130,14 @@ export function isBlank(text: string): boolean {
   return text.length === 0 || (!visible(text.charCodeAt(0)) && text.trim() === "");
 }
 
-/** Characters (code points, as editors and partners count them) of `text` from `start` to `end`. */
+/** Characters (code points, as editors and partners count them, and as `[...text]` does: a lone surrogate is one) of `text` from `start` to `end`. */
 export function codePoints(text: string, start = 0, end = text.length): number {
   let count = 0;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0xdc00 || code > 0xdfff) count++;
+    // The low half of a surrogate pair was counted with its high half; a lone one is a character of its own.
+    if (code >= 0xdc00 && code <= 0xdfff && i > start && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) continue;
+    count++;
   }
   return count;
 }

@@ -4,7 +4,7 @@ import { LIMITS } from "../../lambda-src/limits";
 import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
 import { parseNdjson } from "../../lambda-src/parsers/ndjson";
 import { parseXml } from "../../lambda-src/parsers/xml";
-import { decodeText, firstInvalidUtf8, isBlank, trimmed } from "../../lambda-src/text";
+import { codePoints, decodeText, firstInvalidUtf8, isBlank, trimmed } from "../../lambda-src/text";
 import { CollectingVisitor } from "../helpers/collecting-visitor";
 import { chunksOf, counted, piecesOf } from "../helpers/pieces";
 import { seededRandom } from "../helpers/random";
@@ -77,6 +77,16 @@ describe("decodeText", () => {
       for (let at = 0; at < file.length; at += size) chunks.push(file.slice(at, at + size));
       await expect(decoded(chunks)).rejects.toThrow(`(its first bad byte is at offset ${offset}, counting from 0)`);
     }
+  });
+});
+
+describe("codePoints", () => {
+  it("counts characters as [...text] does: a surrogate pair as one, a lone surrogate of either half as one", () => {
+    for (const text of ["abc", "😀😀", "a\udc00b", "\udc00".repeat(65), "\ud800".repeat(3), "\udc00\ud800", "😀\udc00", "é€😀"]) {
+      expect([text, codePoints(text)]).toEqual([text, [...text].length]);
+    }
+    // A range that starts inside a pair counts the low half it starts with.
+    expect(codePoints("😀x", 1)).toBe(2);
   });
 });
 
