@@ -2,9 +2,11 @@
  * Instruction counts of the handler paths (issue 3): per format, the bare parser, the full path
  * and two stages between them (the format's order reader alone, then with validation), counted
  * by valgrind's callgrind, which counts instructions, not seconds. With node's
- * `--single-threaded` a run gives the same counts (within about 0.3%) however busy or slow the
- * machine is, where wall-clock ratios here swing by tens of percent. Each path runs on a file of N and of 2N generated orders;
- * the difference per order leaves out node's start-up and most of the JIT's warm-up. Instructions
+ * `--single-threaded` a run's total repeats within about 1% however busy or slow the machine is,
+ * where wall-clock ratios here swing by tens of percent. Each path runs on a file of N and of 2N
+ * generated orders; the difference per order leaves out node's start-up and most of the JIT's
+ * warm-up, but as a difference of two totals it varies more: up to about 10% between runs, and
+ * the ratios by up to 6 points. Instructions
  * are not time (cache misses and branch mispredictions cost no instructions), so this complements
  * `bench/handler.ts` rather than replacing it: use it to see what a code change costs.
  *
@@ -126,9 +128,9 @@ async function main(): Promise<void> {
       console.log(`| ${format} | ${n(bare)} | ${n(read)} | ${n(checked)} | ${n(full)} | ${n(full - bare)} | ${percent(bare, full)} | ${percent(bare, read)} |`);
     }
     console.log(
-      "\nThe order reader is the format's parser module handing orders to a visitor that only counts them; + validation adds validation,\n" +
-        "normalization and the duplicate-id check; the full path adds the NDJSON output. bare/reader is the most bare/full could be if\n" +
-        "validation and output cost nothing.\n",
+      "\nThe order reader is the function's UTF-8 decoding and the format's parser module, handing orders to a visitor that only counts\n" +
+        "them; + validation adds validation, normalization and the duplicate-id check; the full path adds the NDJSON output. bare/reader\n" +
+        "is the most bare/full could be if validation and output cost nothing.\n",
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ import { seededRandom } from "../helpers/random";
 /**
  * The body arrives in chunks of whatever size the network delivers, cut anywhere, even inside a
  * character. Everything the function writes and records must come out the same however it is cut:
- * the output bytes, the counts, every kept problem and any file-level failure.
+ * the output bytes, the counts, every kept problem and any file-level failure (after which the
+ * counts and problems cover only what was read before it, so only the failure is compared).
  */
 describe("processOrders, whatever the body's byte chunks", () => {
   // Reproducible documents and cuts.

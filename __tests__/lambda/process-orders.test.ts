@@ -233,14 +233,14 @@ describe("CSV line ends", () => {
   });
 
   it("fail a file whose lines end with CR alone, saying so, instead of missing its columns", async () => {
+    const headerCr = (line: number): MalformedFileError =>
+      new MalformedFileError("CSV", `the header row on line ${line} ends with CR alone, as lines of an old Mac export do, so the line after it runs into it; save the file with LF or CRLF line ends`);
     const crOnly = `${HEADER}\r${row("A1")}\r${row("A2")}\r`;
-    await expect(run("csv", crOnly)).rejects.toThrow(
-      new MalformedFileError("CSV", "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends"),
-    );
+    await expect(run("csv", crOnly)).rejects.toThrow(headerCr(1));
     const long = `${HEADER}\r${`${row("A1")}\r`.repeat(Math.ceil(LIMITS.maxCsvRowChars / 30))}`;
-    await expect(run("csv", long)).rejects.toThrow(
-      new MalformedFileError("CSV", "its lines end with CR alone (an old Mac export), so the whole file reads as one row; save it with LF or CRLF line ends"),
-    );
+    await expect(run("csv", long)).rejects.toThrow(headerCr(1));
+    // Only the header ends with CR alone, after a blank line.
+    await expect(run("csv", `\n${HEADER}\r${row("A1")}\n${row("A2")}\n`)).rejects.toThrow(headerCr(2));
   });
 });
 

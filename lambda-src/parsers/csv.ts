@@ -74,9 +74,12 @@ const LONE_CR = /\r(?!\n)/;
  * chunks are cut; a CR that ends the file is a last line end like any other.
  */
 class LoneCarriageReturns {
-  /** Whether a chunk so far (this one included, once `find` has read it) held a quote. */
+  /**
+   * Whether a chunk so far (this one included, once `find` has read it) held a quote. `find`
+   * returns before reading a chunk only when it found a lone CR, which fails the file.
+   */
   quoteSeen = false;
-  /** The last chunk ended with a CR, before any quote. */
+  /** The last non-empty chunk ended with a CR, before any quote. */
   private crHeld = false;
 
   /**
@@ -101,9 +104,9 @@ class LoneCarriageReturns {
   }
 }
 
-function newlinesBefore(text: string, end: number): number {
+function countNewlines(text: string): number {
   let count = 0;
-  for (let at = text.indexOf("\n"); at >= 0 && at < end; at = text.indexOf("\n", at + 1)) count++;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) count++;
   return count;
 }
 
@@ -113,7 +116,7 @@ function spansLines(field: string): boolean {
 
 function newlinesIn(row: readonly string[]): number {
   let count = 0;
-  for (const field of row) count += newlinesBefore(field, field.length);
+  for (const field of row) count += countNewlines(field);
   return count;
 }
 
@@ -201,7 +204,7 @@ export class CsvRowReader {
   private describe(index: number, row: string): LongRow {
     const quote = row.indexOf('"');
     // A CR at the very end of held text may yet be followed by its LF.
-    const cr = row.search(/\r(?!\n)/);
+    const cr = row.search(LONE_CR);
     return { index, quoted: quote >= 0 && quote <= this.maxRowChars, crOnly: cr >= 0 && cr < Math.min(this.maxRowChars, row.length - 1) };
   }
 
@@ -318,7 +321,9 @@ export async function parseCsv(text: AsyncIterable<string>, visitor: OrderVisito
       // The text before the CR first: a problem in it (a row before, or this line already too long) comes first in the file.
       read(chunk.slice(0, cr));
       // Before the first quote no row holds an LF, so the unfinished row starts on the CR's line.
-      if (!grouper.hasHeader) throw new MalformedFileError("CSV", CR_ONLY);
+      if (!grouper.hasHeader) {
+        throw new MalformedFileError("CSV", `the header row on line ${grouper.nextLine} ends with CR alone, as lines of an old Mac export do, so the line after it runs into it; save the file with LF or CRLF line ends`);
+      }
       throw new MalformedFileError("CSV", `line ${grouper.nextLine} ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
     }
     await visitor.drain();
@@ -402,7 +407,7 @@ class RowGrouper {
         this.headerFields = row.length;
         continue;
       }
-      // Where the chunk's quotes left it open: two lines joined at a lone CR make a row longer than the header.
+      // After the file's first quote, where LoneCarriageReturns cannot judge a CR: two lines joined at a lone CR make a row longer than the header.
       if (row.length > this.headerFields && row.some((field) => LONE_CR.test(field))) {
         throw new MalformedFileError("CSV", `the row on line ${rowLine} holds a line that ends with CR alone, so the line after it runs into it; end every line with LF or CRLF`);
       }
