@@ -31,9 +31,19 @@ export interface Measurement {
   readonly maxRssMiB: number;
 }
 
+/** Pieces the file is read in, about what a body stream from S3 delivers. */
+const PIECE_BYTES = 64 * 1024;
+/** No generated file comes near it: the size limit never fails a run. */
+const MAX_BYTES = 8 * 1024 ** 3;
+
+/** The file's bytes as the function gets a body: a stream of pieces. */
+function fileBody(file: string): AsyncIterable<Uint8Array> {
+  return createReadStream(file, { highWaterMark: PIECE_BYTES });
+}
+
 /** The parser alone, delivering what orders are read from: whole rows, values, lines or element text. */
 async function bare(format: GeneratedFormat, file: string): Promise<number> {
-  const text = () => createReadStream(file, { encoding: "utf8", highWaterMark: 64 * 1024 });
+  const text = () => createReadStream(file, { encoding: "utf8", highWaterMark: PIECE_BYTES });
   let count = 0;
   if (format === "csv") {
     const reader = new CsvRowReader();
@@ -69,7 +79,7 @@ async function bare(format: GeneratedFormat, file: string): Promise<number> {
 function inMemory(file: string): AsyncIterable<Uint8Array> {
   const bytes = readFileSync(file);
   const pieces: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; at += 64 * 1024) pieces.push(bytes.subarray(at, at + 64 * 1024));
+  for (let at = 0; at < bytes.length; at += PIECE_BYTES) pieces.push(bytes.subarray(at, at + PIECE_BYTES));
   return (async function* () {
     yield* pieces;
   })();
@@ -82,7 +92,7 @@ async function full(format: GeneratedFormat, file: string, body: AsyncIterable<U
     body,
     format,
     fileName: `incoming/${path.basename(file)}`,
-    maxBytes: 8 * 1024 ** 3,
+    maxBytes: MAX_BYTES,
     tally,
     sink: { write: async (ndjson) => void (devNull.write(ndjson) || (await once(devNull, "drain"))) },
   });
@@ -127,7 +137,7 @@ class StageVisitor implements OrderVisitor {
 
 async function stage(format: GeneratedFormat, file: string, check: boolean): Promise<number> {
   const visitor = new StageVisitor(`incoming/${path.basename(file)}`, check);
-  await PARSERS[format](decodeText(createReadStream(file, { highWaterMark: 64 * 1024 }), 8 * 1024 ** 3), visitor);
+  await PARSERS[format](decodeText(fileBody(file), MAX_BYTES), visitor);
   return visitor.valid;
 }
 
@@ -135,7 +145,7 @@ async function stage(format: GeneratedFormat, file: string, check: boolean): Pro
 function prepare(mode: string, format: GeneratedFormat, file: string): () => Promise<number> {
   if (mode === "bare") return () => bare(format, file);
   if (mode === "read" || mode === "checked") return () => stage(format, file, mode === "checked");
-  if (mode === "full") return () => full(format, file, createReadStream(file, { highWaterMark: 64 * 1024 }));
+  if (mode === "full") return () => full(format, file, fileBody(file));
   if (mode === "memory") {
     const body = inMemory(file);
     return () => full(format, file, body);
