@@ -88,13 +88,27 @@ describe("PipelineStack (dev)", () => {
       });
     });
 
-    it("aborts incomplete multipart uploads and expires noncurrent versions", () => {
+    it("aborts incomplete multipart uploads, expires noncurrent versions and removes the delete markers they leave", () => {
       expect(synth).toHaveResourceWithProperties(S3BucketLifecycleConfiguration, {
         rule: expect.arrayContaining([
           expect.objectContaining({ status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
-          expect.objectContaining({ status: "Enabled", filter: [{ prefix: "" }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+          expect.objectContaining({
+            status: "Enabled",
+            filter: [{ prefix: "" }],
+            noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+            expiration: [{ expired_object_delete_marker: true }],
+          }),
         ]),
       });
+    });
+
+    it("never sets days or a date beside expired_object_delete_marker, which S3 refuses as malformed", () => {
+      const { rule } = onlyResource(json, "aws_s3_bucket_lifecycle_configuration") as { rule: { expiration?: Record<string, unknown>[] }[] };
+      const expirations = rule.flatMap((each) => each.expiration ?? []);
+      expect(expirations.filter((expiration) => expiration.expired_object_delete_marker === true)).not.toHaveLength(0);
+      for (const expiration of expirations) {
+        if (expiration.expired_object_delete_marker === true) expect(Object.keys(expiration)).toEqual(["expired_object_delete_marker"]);
+      }
     });
   });
 

@@ -33,7 +33,8 @@ export interface UploadBucketProps {
    */
   readonly kmsKey?: KmsKey;
   /**
-   * Days after which a replaced or deleted object version is removed.
+   * Days after which a replaced or deleted object version is removed; a delete marker with no
+   * version left behind it is removed as well.
    * @default 30
    */
   readonly noncurrentVersionRetentionDays?: number;
@@ -124,6 +125,10 @@ export class UploadBucket extends Construct {
           status: "Enabled",
           filter: [{ prefix: "" }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? UPLOAD_BUCKET_DEFAULTS.noncurrentVersionRetentionDays }],
+          // A delete marker left with no version behind it (the function deletes stale output under
+          // processed/, a partner deletes an upload) is removed too, instead of piling up in listings.
+          // S3 allows this flag only in an expiration without days or date.
+          expiration: [{ expiredObjectDeleteMarker: true }],
         },
       ],
     }).overrideLogicalId(id);
