@@ -102,6 +102,10 @@ describe("PipelineStack (dev)", () => {
       });
     });
 
+    it("applies the lifecycle rules, which are about versions, only once versioning is on", () => {
+      expect(onlyResource(json, "aws_s3_bucket_lifecycle_configuration").depends_on).toEqual(["aws_s3_bucket_versioning.upload"]);
+    });
+
     it("never sets days or a date beside expired_object_delete_marker, which S3 refuses as malformed", () => {
       const { rule } = onlyResource(json, "aws_s3_bucket_lifecycle_configuration") as { rule: { expiration?: Record<string, unknown>[] }[] };
       const expirations = rule.flatMap((each) => each.expiration ?? []);

@@ -67,10 +67,11 @@ export class UploadBucket extends Construct {
     this.bucket.overrideLogicalId(id);
     const bucketId = this.bucket.id;
 
-    new S3BucketVersioningA(this, "versioning", {
+    const versioning = new S3BucketVersioningA(this, "versioning", {
       bucket: bucketId,
       versioningConfiguration: { status: "Enabled" },
-    }).overrideLogicalId(id);
+    });
+    versioning.overrideLogicalId(id);
 
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: bucketId,
@@ -111,8 +112,10 @@ export class UploadBucket extends Construct {
     });
     this.policy.overrideLogicalId(id);
 
+    // Its rules are about versions: it waits for versioning, as the provider's docs ask.
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: bucketId,
+      dependsOn: [versioning],
       rule: [
         {
           id: "abort-incomplete-multipart-uploads",
