@@ -132,13 +132,12 @@ async function run(event: ObjectEvent, format: Format, started: MetadataItem, ou
   const attempt: Attempt = { event, format, started, outputKey, sharedTime, startedMs: Date.now(), tally: new OrderTally(), progress: { bytes: 0 } };
   const failure = await streamFile(attempt, deps);
   const fields = finalFields(attempt, failure);
-  let final: MetadataItem | undefined;
-  try {
-    final = await deps.store.finish(started, fields);
-  } catch (error) {
-    if (failure === undefined) await removeOutputOfUnfinished(event.key, started, outputKey, deps);
-    throw error;
-  }
+  // When this write fails, the output stays and the error goes to Lambda's retry: the write may
+  // still land (its reply lost, or the request itself late), and removing the output could then
+  // leave a SUCCEEDED item with nothing behind it, for good. The retry finds the item PROCESSING
+  // and writes the output again, or removes it if the file now fails; or it finds the write landed
+  // and only publishes.
+  const final = await deps.store.finish(started, fields);
   if (final === undefined) {
     deps.logger.warn("A newer attempt or version took over this file while it was processed; its outcome stands");
     return "SUPERSEDED";
@@ -244,22 +243,6 @@ function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, ke
   }
   if (!(cause instanceof FileRejectedError)) throw cause;
   return cause;
-}
-
-/**
- * After the final write failed: the output exists only beside a SUCCEEDED or PARTIAL item, so it
- * goes while the item still is this attempt's PROCESSING one (the retry writes it again). A write
- * that failed only on the way back may have landed, and a newer version may own the key by now:
- * then the output stays. Best effort: the write's own error is the one the caller throws.
- */
-async function removeOutputOfUnfinished(fileName: string, started: MetadataItem, outputKey: string, deps: ProcessorDeps): Promise<void> {
-  try {
-    const current = await deps.store.get(fileName);
-    if (current?.Status !== FILE_STATUS.processing || current.Sequencer !== started.Sequencer || current.Attempts !== started.Attempts) return;
-    await deleteOutput(deps.s3, deps.config.bucketName, outputKey);
-  } catch (error) {
-    deps.logger.warn("Could not remove the output after the final write failed", { error });
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { LIMITS } from "../../lambda-src/limits";
-import { type FaultyProxy, startFaultyProxy } from "../helpers/faulty-proxy";
-import { type CapturedOutput, captureStdout, eventFor, fakeContext, guardedReturnBy, type Handler, loadBundledHandler, type PipelineEnv, startPipelineEnv } from "../helpers/lambda-env";
+import { type FaultyProxy, startProxiedPipeline } from "../helpers/faulty-proxy";
+import { type CapturedOutput, captureStdout, eventFor, fakeContext, guardedReturnBy, type Handler, type PipelineEnv } from "../helpers/lambda-env";
 import { csvText, testOrder } from "../helpers/lambda-orders";
 
 // Faults a network makes, made for real: the bundled handler talks to local S3 and DynamoDB
@@ -8,7 +8,7 @@ import { csvText, testOrder } from "../helpers/lambda-orders";
 describe("the bundled handler when the network loses a reply or a request hangs", () => {
   let env: PipelineEnv;
   let handler: Handler;
-  let cleanup: () => void;
+  let stop: () => Promise<void>;
   let s3: FaultyProxy;
   let dynamo: FaultyProxy;
   let output: CapturedOutput;
@@ -26,12 +26,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
   };
 
   beforeAll(async () => {
-    env = await startPipelineEnv();
-    s3 = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_S3!);
-    dynamo = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-    ({ handler, cleanup } = loadBundledHandler());
+    ({ env, handler, s3, dynamo, stop } = await startProxiedPipeline());
   });
   beforeEach(() => {
     s3.rule = () => "pass";
@@ -41,12 +36,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     output = captureStdout();
   });
   afterEach(() => output.restore());
-  afterAll(async () => {
-    await s3.stop();
-    await dynamo.stop();
-    await env.stop();
-    cleanup();
-  });
+  afterAll(() => stop());
 
   it("counts a final write whose reply was lost as its own: the status is published and counted once", async () => {
     // Prepare: the SDK sends the lost write again, and the repeat fails its condition against the write itself.
