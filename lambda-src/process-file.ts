@@ -16,6 +16,7 @@ import {
   RequestStalledError,
   TimeShareExhaustedError,
   quotedKey,
+  UncertainDeleteError,
   UnexpectedKeyError,
   UnsupportedFormatError,
 } from "./errors";
@@ -106,7 +107,10 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
     logger.info("Processing started", { format, attempts: started.Attempts, sizeBytes: event.sizeBytes });
     const outputKey = outputKeyFor(event.key, config.incomingPrefix, config.outputPrefix);
     // A newer version replaces the old output: it must not stay visible while this one is PROCESSING.
-    if (recorded?.OutputKey !== undefined) await deleteOutput(deps.s3, config.bucketName, recorded.OutputKey);
+    if (recorded?.OutputKey !== undefined) {
+      const tries = await deleteOutput(deps.s3, config.bucketName, recorded.OutputKey);
+      if (tries > 1) throw new UncertainDeleteError(recorded.OutputKey, tries);
+    }
     return run(event, format, started, outputKey, sharedTime, deps);
   }
   logger.warn("Another invocation kept changing this file's item; leaving it to that invocation");

@@ -82,6 +82,8 @@ describe("the handler under transient failures and the timeout guard", () => {
     s3.reset();
     dynamo.reset();
     sns.reset();
+    // A delete answered at the first try, with the metadata the SDK puts on every answer.
+    s3.on(DeleteObjectCommand).resolves({ $metadata: { attempts: 1 } });
     output = captureStdout();
   });
   afterEach(() => output.restore());
