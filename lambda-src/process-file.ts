@@ -256,11 +256,7 @@ function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, ke
  */
 async function settle(item: MetadataItem, deps: ProcessorDeps): Promise<void> {
   if (item.Status === FILE_STATUS.failed && isUnderPrefix(item.FileName, deps.config.incomingPrefix)) {
-    const outputKey = outputKeyFor(item.FileName, deps.config.incomingPrefix, deps.config.outputPrefix);
-    // An earlier try may still land: the status waits for the retry, so no re-upload made in answer
-    // to it can meet that try.
-    const tries = await deleteOutput(deps.s3, deps.config.bucketName, outputKey);
-    if (tries > 1) throw new UncertainDeleteError(outputKey, tries);
+    await deleteOutput(deps.s3, deps.config.bucketName, outputKeyFor(item.FileName, deps.config.incomingPrefix, deps.config.outputPrefix));
   }
   await deps.sns.send(new PublishCommand(statusMessage(item, deps.config.statusTopicArn)));
 }

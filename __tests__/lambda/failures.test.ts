@@ -225,32 +225,6 @@ describe("the handler under transient failures and the timeout guard", () => {
     expect(sns.commandCalls(PublishCommand)[1].args[0].input.MessageAttributes?.Status.StringValue).toBe("SUCCEEDED");
   });
 
-  it("holds a FAILED status back for Lambda's retry when deleting the output took a second try, and the retry deletes again, then publishes", async () => {
-    // Prepare: a file with no valid order; the SDK needed two tries for the delete of its output.
-    const event = eventOf();
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    dynamo.on(UpdateCommand).callsFake((input: { Key: { FileName: string }; ExpressionAttributeValues: Record<string, unknown> }) => ({
-      Attributes: { FileName: input.Key.FileName, Status: input.ExpressionAttributeValues[":newStatus"], Format: "csv", Sequencer: event.Records[0].s3.object.sequencer, Attempts: 1 },
-    }));
-    s3.on(GetObjectCommand).callsFake(() => bodyOf("order_id,customer_id,order_date,currency,sku,quantity,unit_price\nA1,C1,2025-07-10,USD,S1,0,1.00\n"));
-    s3.on(DeleteObjectCommand).resolvesOnce({ $metadata: { attempts: 2 } }).resolves({ $metadata: { attempts: 1 } });
-    sns.on(PublishCommand).resolves({ MessageId: "m-1" });
-
-    // Act
-    await expect(handler(event, fakeContext())).rejects.toThrow('Deleting the previous output "processed/orders.csv.ndjson" took 2 tries, and an earlier one may still reach S3 after the new output; Lambda retries the event.');
-    const published = sns.commandCalls(PublishCommand).length;
-    const final = (await dynamo.commandCalls(UpdateCommand)[0].returnValue) as { Attributes: Record<string, unknown> };
-    dynamo.on(GetCommand).resolves({ Item: final.Attributes });
-    await handler(event, fakeContext());
-
-    // Assess
-    expect(final.Attributes.Status).toBe("FAILED");
-    expect(published).toBe(0);
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
-    expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input.MessageAttributes?.Status.StringValue)).toEqual(["FAILED"]);
-  });
-
   it("stops before the function's timeout, records FAILED with the reason, aborts the output and returns", async () => {
     // Prepare: a body that sends valid orders, then stalls, with 150 ms left before the reserve.
     const stalled = new Readable({ read() {} });
