@@ -175,18 +175,6 @@ export class RequestStalledError extends Error {
   }
 }
 
-/**
- * Deleting the previous version's output took more than one try. A try that timed out may still
- * reach S3, and land after this version's output, deleting it: the event is retried, a minute
- * later, by when such a try has long landed. The item stays PROCESSING for the retry.
- */
-export class UncertainDeleteError extends Error {
-  constructor(outputKey: string, tries: number) {
-    super(`Deleting the previous output "${quotedKey(outputKey)}" took ${tries} tries, and an earlier one may still reach S3 after the new output; Lambda retries the event.`);
-    this.name = "UncertainDeleteError";
-  }
-}
-
 /** One record's transient failure; `key` is unset for the error about records that never started, which names their keys. */
 export interface RecordFailure {
   readonly key?: string;

@@ -139,11 +139,9 @@ export class OrderOutput implements OrderSink {
 }
 
 /**
- * Deletes the output object of a file (idempotent: S3 accepts deleting a missing key); returns how
- * many tries the SDK made. A small request, which may run in the timeout guard's reserve: 2 s per
- * try, not the S3 client's 30.
+ * Deletes the output object of a file (idempotent: S3 accepts deleting a missing key). A small
+ * request, which may run in the timeout guard's reserve: 2 s per attempt, not the S3 client's 30.
  */
-export async function deleteOutput(client: S3Client, bucket: string, key: string): Promise<number> {
-  const response = await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { requestTimeout: 2_000 });
-  return response.$metadata.attempts ?? 1;
+export async function deleteOutput(client: S3Client, bucket: string, key: string): Promise<void> {
+  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { requestTimeout: 2_000 });
 }

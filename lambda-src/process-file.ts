@@ -16,7 +16,6 @@ import {
   RequestStalledError,
   TimeShareExhaustedError,
   quotedKey,
-  UncertainDeleteError,
   UnexpectedKeyError,
   UnsupportedFormatError,
 } from "./errors";
@@ -105,12 +104,10 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
     const started = processingItem(event, format, new Date().toISOString(), delivery.attempts, recorded?.History ?? []);
     if (!(await deps.store.start(started, recorded))) continue;
     logger.info("Processing started", { format, attempts: started.Attempts, sizeBytes: event.sizeBytes });
+    // The previous version's output stays until this one ends: this one's output replaces it, or
+    // `settle` deletes it when this one fails. A delete sent now could reach S3 late (a try the SDK
+    // gave up on), after this version's output, and leave its SUCCEEDED with nothing behind it.
     const outputKey = outputKeyFor(event.key, config.incomingPrefix, config.outputPrefix);
-    // A newer version replaces the old output: it must not stay visible while this one is PROCESSING.
-    if (recorded?.OutputKey !== undefined) {
-      const tries = await deleteOutput(deps.s3, config.bucketName, recorded.OutputKey);
-      if (tries > 1) throw new UncertainDeleteError(recorded.OutputKey, tries);
-    }
     return run(event, format, started, outputKey, sharedTime, deps);
   }
   logger.warn("Another invocation kept changing this file's item; leaving it to that invocation");
