@@ -70,6 +70,7 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
             reply.on("end", () => {
               if (fault === "land-late") {
                 proxy.log.push(`landed ${seen.method} ${operation || seen.path}`);
+                hanging.delete(response);
                 response.destroy();
               } else if (fault === "lose-reply") request.socket.destroy();
               else {
