@@ -16,6 +16,12 @@ export interface ProxiedRequest {
   readonly operation: string;
 }
 
+/** A rule under which the first request that `matches` meets `fault`, and every other one passes. */
+export function faultOnce(fault: Fault, matches: (request: ProxiedRequest) => boolean): (request: ProxiedRequest) => Fault {
+  let done = false;
+  return (request) => (!done && matches(request) ? ((done = true), fault) : "pass");
+}
+
 /** A running proxy: its endpoint, the rule it applies, and what it did. */
 export interface FaultyProxy {
   readonly endpoint: string;

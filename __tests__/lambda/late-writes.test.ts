@@ -1,4 +1,4 @@
-import { type FaultyProxy, startProxiedPipeline } from "../helpers/faulty-proxy";
+import { faultOnce, type FaultyProxy, startProxiedPipeline } from "../helpers/faulty-proxy";
 import { type CapturedOutput, captureStdout, eventFor, fakeContext, type Handler, type PipelineEnv } from "../helpers/lambda-env";
 import { csvText, testOrder } from "../helpers/lambda-orders";
 
@@ -27,9 +27,8 @@ describe("the bundled handler when its final write lands after it gave up", () =
     const key = "incoming/late-final.csv";
     const outputKey = "processed/late-final.csv.ndjson";
     const object = await env.upload(key, csvText([testOrder({ orderId: "F1" })]));
-    let updates = 0;
     dynamo.lateMs = 3_000;
-    dynamo.rule = (r) => (r.operation === "UpdateItem" && ++updates === 1 ? "land-late" : "pass");
+    dynamo.rule = faultOnce("land-late", (r) => r.operation === "UpdateItem");
 
     // Act: the invocation fails on the timeout; the write then lands; Lambda retries the event.
     await expect(handler(eventFor(object), fakeContext())).rejects.toThrow(/timed? ?out/i);

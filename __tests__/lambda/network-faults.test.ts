@@ -1,5 +1,5 @@
 import { LIMITS } from "../../lambda-src/limits";
-import { type Fault, type FaultyProxy, startProxiedPipeline } from "../helpers/faulty-proxy";
+import { faultOnce, type FaultyProxy, startProxiedPipeline } from "../helpers/faulty-proxy";
 import { type CapturedOutput, captureStdout, eventFor, fakeContext, guardedReturnBy, type Handler, type PipelineEnv } from "../helpers/lambda-env";
 import { csvText, testOrder } from "../helpers/lambda-orders";
 
@@ -14,11 +14,6 @@ describe("the bundled handler when the network loses a reply or a request hangs"
   let output: CapturedOutput;
 
   const messagesFor = (key: string) => env.sns.messages.filter((m) => (JSON.parse(m.message) as { FileName: string }).FileName === key);
-  /** The first request matching `matches` meets `fault`; the rest pass. */
-  const once = (fault: Fault, matches: (r: { method: string; path: string; operation: string }) => boolean) => {
-    let done = false;
-    return (r: { method: string; path: string; operation: string }) => (!done && matches(r) ? ((done = true), fault) : "pass");
-  };
   /** A context whose time runs out `budgetMs` after the timeout guard's reserve. */
   const contextWithBudget = (budgetMs: number) => {
     const deadline = Date.now() + LIMITS.timeoutReserveMs + budgetMs;
@@ -42,7 +37,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     // Prepare: the SDK sends the lost write again, and the repeat fails its condition against the write itself.
     const key = "incoming/lost-final-reply.csv";
     const object = await env.upload(key, csvText([testOrder({ orderId: "L1" })]));
-    dynamo.rule = once("lose-reply", (r) => r.operation === "UpdateItem");
+    dynamo.rule = faultOnce("lose-reply", (r) => r.operation === "UpdateItem");
 
     // Act
     await handler(eventFor(object), fakeContext());
@@ -58,7 +53,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     // Prepare
     const key = "incoming/lost-start-reply.csv";
     const object = await env.upload(key, csvText([testOrder({ orderId: "S1" })]));
-    dynamo.rule = once("lose-reply", (r) => r.operation === "PutItem");
+    dynamo.rule = faultOnce("lose-reply", (r) => r.operation === "PutItem");
 
     // Act
     await handler(eventFor(object), fakeContext());
@@ -75,7 +70,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     await handler(eventFor(await env.upload(key, csvText([testOrder({ orderId: "V1" })]))), fakeContext());
     const second = await env.upload(key, csvText([testOrder({ orderId: "V2" })]));
     s3.lateMs = 3_000;
-    s3.rule = once("land-late", (r) => r.method === "DELETE");
+    s3.rule = faultOnce("land-late", (r) => r.method === "DELETE");
 
     // Act
     await handler(eventFor(second), fakeContext());
@@ -92,7 +87,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     // Prepare
     const key = "incoming/hanging-read.csv";
     const object = await env.upload(key, csvText([testOrder({ orderId: "R1" })]));
-    s3.rule = once("hang", (r) => r.method === "GET" && r.path.includes("hanging-read.csv"));
+    s3.rule = faultOnce("hang", (r) => r.method === "GET" && r.path.includes("hanging-read.csv"));
     const { context, deadline } = contextWithBudget(300);
 
     // Act
@@ -112,7 +107,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     // Prepare: the output PUT hangs; a request that may still land later must not contradict a recorded outcome.
     const key = "incoming/hanging-output.csv";
     const object = await env.upload(key, csvText([testOrder({ orderId: "W1" })]));
-    s3.rule = once("hang", (r) => r.method === "PUT" && r.path.includes("/processed/hanging-output.csv.ndjson"));
+    s3.rule = faultOnce("hang", (r) => r.method === "PUT" && r.path.includes("/processed/hanging-output.csv.ndjson"));
     const { context, deadline } = contextWithBudget(300);
 
     // Act
