@@ -114,8 +114,8 @@ class StageVisitor implements OrderVisitor {
     this.validator = check ? new OrderValidator(fileName) : undefined;
   }
 
-  order(raw: RawOrder, position: SourcePosition): void {
-    if (this.validator === undefined || this.validator.check(raw, position) === undefined) this.valid++;
+  order(raw: RawOrder, position: SourcePosition, itemLines?: readonly number[]): void {
+    if (this.validator === undefined || this.validator.check(raw, position, itemLines) === undefined) this.valid++;
   }
 
   begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {

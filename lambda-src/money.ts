@@ -43,16 +43,18 @@ export function parseMinorUnits(text: string): MinorUnits | undefined {
 export const MAX_EXACT_NUMBER_DIGITS = 15;
 
 /**
- * The decimal text of a JSON number as the partner wrote it (`12.5`, `3`); `undefined` for values
- * with no plain decimal form (`1e21`, `NaN`), and `"inexact"` for a value of more than 15
+ * The decimal text of a JSON number as the partner wrote it (`12.5`, `3`); `undefined` for a
+ * value that is no amount (negative, `1e-7`, `NaN`), and `"inexact"` for a value of more than 15
  * significant digits: the parser has already rounded such a literal to the nearest double
  * (`12345678901234567.89` arrives as `12345678901234568`), so its cents cannot be trusted.
+ * Trailing zeros of a large value count too (`1e16` is also what `10000000000000001` arrives
+ * as), and so every value of 1e21 or more, which `String()` writes with an exponent, is inexact.
  * `String()` gives the shortest text that round-trips, which is the literal for up to 15 digits.
  */
 export function decimalTextOfNumber(value: number): string | "inexact" | undefined {
-  if (!Number.isFinite(value)) return undefined;
+  if (!Number.isFinite(value) || value < 0) return undefined;
   const text = String(value);
-  if (text.includes("e")) return undefined;
+  if (text.includes("e")) return value >= 1 ? "inexact" : undefined;
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -62,8 +62,8 @@ class OrderProcessor implements OrderVisitor {
     this.writer = new NdjsonWriter(props.fileName);
   }
 
-  order(raw: RawOrder, position: SourcePosition): void {
-    this.settle(this.validator.check(raw, position), position);
+  order(raw: RawOrder, position: SourcePosition, itemLines?: readonly number[]): void {
+    this.settle(this.validator.check(raw, position, itemLines), position);
   }
 
   begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {

@@ -35,8 +35,6 @@ export interface RawItem {
   readonly sku?: unknown;
   readonly quantity?: unknown;
   readonly unitPrice?: unknown;
-  /** Physical line of the item when it differs from the order's (CSV rows). */
-  readonly line?: number;
 }
 
 /** An order as the parser found it: values are untrusted. */

@@ -117,9 +117,9 @@ export class OrderValidator implements CheckedOrder {
   /** @param file the decoded object key, written to each order's `source.file`. */
   constructor(readonly file: string) {}
 
-  /** Validates one order found at `position`. */
-  validate(raw: RawOrder, position: SourcePosition): ValidationResult {
-    const problems = this.check(raw, position);
+  /** Validates one order found at `position` (its items on `itemLines`, when known). */
+  validate(raw: RawOrder, position: SourcePosition, itemLines?: readonly number[]): ValidationResult {
+    const problems = this.check(raw, position, itemLines);
     if (problems !== undefined) return { ok: false, problems };
     const items: OrderItem[] = new Array(this.itemCount);
     for (let i = 0; i < this.itemCount; i++) items[i] = { sku: this.skus[i], quantity: this.quantities[i], unitPrice: formatMinorUnits(this.prices[i]) };
@@ -131,8 +131,9 @@ export class OrderValidator implements CheckedOrder {
   /**
    * Validates one order found at `position`: `undefined` when it is valid (its normalized fields
    * are then on this validator, as a `CheckedOrder`, until the next order), else its problems.
+   * An item's problems are reported on its entry of `itemLines`, when the parser knows the lines.
    */
-  check(raw: RawOrder, position: SourcePosition): readonly OrderProblem[] | undefined {
+  check(raw: RawOrder, position: SourcePosition, itemLines?: readonly number[]): readonly OrderProblem[] | undefined {
     this.begin(position, raw.orderId, raw.customerId, raw.orderDate, raw.currency);
     const items: unknown = raw.items;
     if (!Array.isArray(items)) {
@@ -144,7 +145,7 @@ export class OrderValidator implements CheckedOrder {
         const entry: unknown = items[i];
         if (typeof entry === "object" && entry !== null && !Array.isArray(entry)) {
           const item = entry as RawItem;
-          this.item(item.sku, item.quantity, item.unitPrice, typeof item.line === "number" ? item.line : undefined);
+          this.item(item.sku, item.quantity, item.unitPrice, itemLines?.[i]);
         } else {
           this.itemLine = undefined;
           this.problem(`items[${i}]`, -1, `items[${i}] is ${describe(entry)}, not an item; give sku, quantity and unitPrice`);
@@ -306,7 +307,8 @@ export class OrderValidator implements CheckedOrder {
     const text = typeof value === "number" ? decimalTextOfNumber(value) : typeof value === "string" ? trim(value) : undefined;
     if (text === "inexact") {
       const name = fieldName("unitPrice", index);
-      this.problem("unitPrice", index, `${name} is ${describe(value)}, more digits than a JSON number holds exactly (${MAX_EXACT_NUMBER_DIGITS}); give it as a string, such as "12345678901234567.89"`);
+      // The number is already rounded: quote what it became, not as if the partner had written it.
+      this.problem("unitPrice", index, `${name} is a number of more significant digits than a JSON number holds exactly (${MAX_EXACT_NUMBER_DIGITS}; it reads as ${String(value)}); give it as a string, such as "12345678901234567.89"`);
       return undefined;
     }
     const minor = text === undefined ? undefined : parseMinorUnits(text);

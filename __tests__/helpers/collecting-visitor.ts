@@ -3,29 +3,32 @@ import { chunksOf } from "./pieces";
 import type { OrderProblem, RawItem, RawOrder, SourcePosition } from "../../lambda-src/types";
 
 /** What a parser handed over: an order (rebuilt as an object when it came field by field) or a rejection. */
-export type Visited = { readonly kind: "order"; readonly order: RawOrder; readonly position: SourcePosition } | { readonly kind: "rejected"; readonly problem: OrderProblem };
+export type Visited =
+  | { readonly kind: "order"; readonly order: RawOrder; readonly position: SourcePosition; readonly itemLines?: readonly number[] }
+  | { readonly kind: "rejected"; readonly problem: OrderProblem };
 
 /** A visitor that keeps everything a parser hands over, in order, for tests of the parsers alone. */
 export class CollectingVisitor implements OrderVisitor {
   readonly visited: Visited[] = [];
-  private building: { order: RawOrder & { items: RawItem[] }; position: SourcePosition } | undefined;
+  private building: { order: RawOrder & { items: RawItem[] }; position: SourcePosition; itemLines: number[] } | undefined;
 
-  order(order: RawOrder, position: SourcePosition): void {
-    this.visited.push({ kind: "order", order, position });
+  order(order: RawOrder, position: SourcePosition, itemLines?: readonly number[]): void {
+    this.visited.push({ kind: "order", order, position, ...(itemLines !== undefined ? { itemLines } : {}) });
   }
 
   begin(position: SourcePosition, orderId: string | undefined, customerId: string | undefined, orderDate: string | undefined, currency: string | undefined): void {
-    this.building = { order: { orderId, customerId, orderDate, currency, items: [] }, position };
+    this.building = { order: { orderId, customerId, orderDate, currency, items: [] }, position, itemLines: [] };
   }
 
   item(sku: string | undefined, quantity: string | undefined, unitPrice: string | undefined, line: number): void {
-    this.building!.order.items.push({ sku, quantity, unitPrice, line });
+    this.building!.order.items.push({ sku, quantity, unitPrice });
+    this.building!.itemLines.push(line);
   }
 
   end(problem?: OrderProblem): void {
-    const { order, position } = this.building!;
+    const { order, position, itemLines } = this.building!;
     this.building = undefined;
-    this.visited.push(problem === undefined ? { kind: "order", order, position } : { kind: "rejected", problem });
+    this.visited.push(problem === undefined ? { kind: "order", order, position, itemLines } : { kind: "rejected", problem });
   }
 
   reject(problem: OrderProblem): void {

@@ -55,8 +55,10 @@ describe("money", () => {
   it("reads a JSON number as the decimal the partner wrote, and refuses exponent forms", () => {
     expect(decimalTextOfNumber(12.5)).toBe("12.5");
     expect(decimalTextOfNumber(0.1)).toBe("0.1");
-    expect(decimalTextOfNumber(1e21)).toBeUndefined();
+    expect(decimalTextOfNumber(1e-7)).toBeUndefined();
+    expect(decimalTextOfNumber(-1)).toBeUndefined();
     expect(decimalTextOfNumber(Number.NaN)).toBeUndefined();
+    expect(decimalTextOfNumber(-0)).toBe("0");
   });
 
   it("calls a JSON number of more than 15 significant digits inexact: the parser has already rounded it", () => {
@@ -65,5 +67,14 @@ describe("money", () => {
     // The literal 12345678901234567.89 arrives as the double 12345678901234568.
     expect(decimalTextOfNumber(JSON.parse("12345678901234567.89") as number)).toBe("inexact");
     expect(decimalTextOfNumber(1234567890123.456)).toBe("inexact");
+  });
+
+  it("calls a large number inexact even when it looks round: 1e16 is also what 10000000000000001 arrives as", () => {
+    expect(decimalTextOfNumber(JSON.parse("10000000000000001") as number)).toBe("inexact");
+    expect(decimalTextOfNumber(1e16)).toBe("inexact");
+    // From 1e21 on, String() writes an exponent; such a value is as inexact, not a malformed amount.
+    expect(decimalTextOfNumber(1e21)).toBe("inexact");
+    expect(decimalTextOfNumber(-1e21)).toBeUndefined();
+    expect(decimalTextOfNumber(-1e16)).toBeUndefined();
   });
 });

@@ -290,6 +290,40 @@ describe("XML refusals", () => {
   });
 });
 
+describe("an item's position in the errors", () => {
+  const order = (id: string, item: string): string => `{"orderId":"${id}","customerId":"C1","orderDate":"2025-07-10","currency":"EUR","items":[${item}]}`;
+  const badItem = (extra: string): string => `{"sku":"S","quantity":"x","unitPrice":"1"${extra}}`;
+  const valid = order("V", '{"sku":"S","quantity":1,"unitPrice":"1"}');
+
+  it("is the order's, in JSON and NDJSON, whatever line field the partner's item carries", async () => {
+    for (const extra of [',"line":7', ',"line":-1.5', ',"line":1e400']) {
+      const json = await run("json", `[${order("A1", badItem(extra))}, ${order("A2", badItem(""))}, ${valid}]`);
+      expect(json.errors.map((error) => error.split(" ")[0])).toEqual(["0", "1"]);
+      const ndjson = await run("ndjson", `${order("A1", badItem(extra))}\n\n${order("A2", badItem(""))}\n${valid}\n`);
+      expect(ndjson.errors.map((error) => error.split(" ")[0])).toEqual(["1", "3"]);
+    }
+  });
+
+  it("is the <item> tag's line in XML, also when an attribute or a line end follows the tag's name", async () => {
+    const fields = (id: string): string => `<orderId>${id}</orderId><customerId>C1</customerId><orderDate>2025-07-10</orderDate><currency>EUR</currency>`;
+    const item = (open: string, quantity = "x"): string => `${open}<sku>S</sku><quantity>${quantity}</quantity><unitPrice>1</unitPrice></item>`;
+    const text = [
+      "<orders>",
+      "<order",
+      ` status="new">${fields("A1")}`,
+      "<items>",
+      item("<item\n>"),
+      item("<item\r\n  kind='x'>"),
+      "</items></order>",
+      `<order>${fields("V")}<items>${item("<item>", "1")}</items></order></orders>`,
+    ].join("\n");
+    const { errors } = await run("xml", text);
+    expect(errors.map((error) => error.split(" ")[0])).toEqual(["5", "7"]);
+    const { lines } = await runLines("xml", text.replace(/<quantity>x/g, "<quantity>1"));
+    expect(lines[0].source).toMatchObject({ line: 2 });
+  });
+});
+
 describe("a JSON file's leading blanks", () => {
   it("are JSON's own whitespace only: a no-break space fails the file wherever the chunks are cut", async () => {
     const text = '\u00a0[{"orderId":"A1"}]';

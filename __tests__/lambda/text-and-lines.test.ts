@@ -215,7 +215,7 @@ async function csvLines(chunks: readonly string[]): Promise<[number, unknown][]>
   const visitor = new CollectingVisitor();
   await parseCsv(chunksOf(chunks), visitor);
   for (const entry of visitor.visited) {
-    if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, (entry.order.items as { line: number }[]).map((item) => item.line)]);
+    if (entry.kind === "order") lines.push(["line" in entry.position ? entry.position.line : -1, entry.itemLines]);
     else lines.push(["line" in entry.problem.position ? entry.problem.position.line : -1, entry.problem.message]);
   }
   return lines;

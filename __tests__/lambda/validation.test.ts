@@ -50,7 +50,9 @@ describe("OrderValidator", () => {
     ["items[0].quantity", { items: [{ sku: "a", quantity: 1_000_001, unitPrice: 1 }] }, /whole number/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: "-1.00" }] }, /non-negative amount with at most 2 decimals/],
     ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: 1.234 }] }, /at most 2 decimals/],
-    ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: JSON.parse("12345678901234567.89") as number }] }, /more digits than a JSON number holds exactly \(15\); give it as a string/],
+    ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: JSON.parse("12345678901234567.89") as number }] }, /is a number of more significant digits than a JSON number holds exactly \(15; it reads as 12345678901234568\); give it as a string/],
+    ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: 1e21 }] }, /more significant digits than a JSON number holds exactly \(15; it reads as 1e\+21\)/],
+    ["items[0].unitPrice", { items: [{ sku: "a", quantity: 1, unitPrice: -1e16 }] }, /is number -10000000000000000; give a non-negative amount/],
     ["items[0].quantity", { items: [{ sku: "a", quantity: "10000000", unitPrice: 1 }] }, /is "10000000"; give a whole number from 1 to 1000000/],
     ["items[0].quantity", { items: [{ sku: "a", quantity: "1:", unitPrice: 1 }] }, /whole number/],
     ["items[0].quantity", { items: [{ sku: "a", quantity: "1/", unitPrice: 1 }] }, /whole number/],
@@ -87,9 +89,16 @@ describe("OrderValidator", () => {
   });
 
   it("reports a problem of the first item on its own line too", () => {
-    const items = [{ sku: "a", quantity: "x", unitPrice: "1", line: 9 }];
-    const result = new OrderValidator("f").validate({ ...VALID, items }, { line: 3 });
+    const items = [{ sku: "a", quantity: "x", unitPrice: "1" }];
+    const result = new OrderValidator("f").validate({ ...VALID, items }, { line: 3 }, [9]);
     expect(result.ok ? [] : result.problems.map((p) => p.position)).toEqual([{ line: 9 }]);
+  });
+
+  it("never takes an item's position from the partner's own fields: a line field in an item is data", () => {
+    // A JSON item's "line" (say 1e400, which parses as Infinity) once became the error's Line and failed the metadata write.
+    const items = [{ sku: "a", quantity: "x", unitPrice: "1", line: Infinity }];
+    const result = new OrderValidator("f").validate({ ...VALID, items }, { index: 4 });
+    expect(result.ok ? [] : result.problems.map((p) => p.position)).toEqual([{ index: 4 }]);
   });
 
   it("accepts ids of exactly 64 characters, counting letters beyond the BMP as one", () => {
@@ -116,8 +125,8 @@ describe("OrderValidator", () => {
     });
   });
 
-  it("reports an item problem on the item's own line when the parser knows it (CSV rows)", () => {
-    const result = new OrderValidator("f").validate({ ...VALID, items: [{ sku: "a", quantity: 1, unitPrice: "1", line: 7 }, { sku: "b", quantity: "x", unitPrice: "1", line: 8 }] }, { line: 7 });
+  it("reports an item problem on the item's own line when the parser knows it (XML items)", () => {
+    const result = new OrderValidator("f").validate({ ...VALID, items: [{ sku: "a", quantity: 1, unitPrice: "1" }, { sku: "b", quantity: "x", unitPrice: "1" }] }, { line: 7 }, [7, 8]);
     expect(result.ok ? [] : result.problems.map((p) => p.position)).toEqual([{ line: 8 }]);
   });
 });

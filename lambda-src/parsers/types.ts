@@ -6,8 +6,11 @@ import type { OrderProblem, RawOrder, SourcePosition } from "../types";
  * than the order it is reading.
  */
 export interface OrderVisitor {
-  /** A whole order, read as an object (JSON, NDJSON, XML). */
-  order(raw: RawOrder, position: SourcePosition): void;
+  /**
+   * A whole order, read as an object (JSON, NDJSON, XML); `itemLines` holds each item's own line
+   * when the parser knows it (XML). Never taken from the object itself: it holds the partner's fields.
+   */
+  order(raw: RawOrder, position: SourcePosition, itemLines?: readonly number[]): void;
   /**
    * Starts an order read field by field (CSV, or an XML order refused as a whole: too many items,
    * a field too long, a field given as an attribute), so no object is built per row: `begin`, one

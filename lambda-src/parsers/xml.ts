@@ -4,7 +4,7 @@ import { LIMITS } from "../limits";
 import { clip } from "../clip";
 import { trimmed } from "../text";
 import { fieldName, itemCountMessage } from "../validation";
-import type { RawItem, RawOrder } from "../types";
+import type { RawOrder } from "../types";
 import type { OrderVisitor } from "./types";
 
 const REFUSED = /<!(DOCTYPE|ENTITY)/;
@@ -16,7 +16,7 @@ interface OrderDraft {
   customerId?: string;
   orderDate?: string;
   currency?: string;
-  items?: RawItem[];
+  items?: ItemDraft[];
   itemCount: number;
   /** The first field element whose text is longer than `LIMITS.maxXmlFieldChars`: the order is refused for it. */
   longField?: { readonly name: string; readonly line: number; readonly item: number | undefined };
@@ -125,7 +125,9 @@ class XmlOrderReader {
       throw new RefusedXmlError("DOCTYPE", parser.line);
     });
     parser.on("opentagstart", () => {
-      this.tagLine = parser.line;
+      // saxes reports a tag once it has read the character after the name; when that was a line
+      // end (column 0), the tag began on the line before.
+      this.tagLine = parser.column === 0 ? parser.line - 1 : parser.line;
     });
     parser.on("opentag", (tag) => this.openTag(tag));
     parser.on("text", (value) => {
@@ -240,7 +242,7 @@ class XmlOrderReader {
       const attribute = this.itemAttributes?.find((name) => item[name] === undefined);
       if (attribute !== undefined) order!.attributeField ??= { element: "item", name: attribute, line: item.line, item: order!.itemCount };
       order!.itemCount++;
-      // The draft is the item: it has exactly a RawItem's fields.
+      // The draft is the item: a RawItem's fields, and its line for `itemLines`.
       if (order!.items!.length <= LIMITS.maxItems) order!.items!.push(item);
       this.item = undefined;
     } else if (closed === 3) {
@@ -326,5 +328,5 @@ function visitOrder(visitor: OrderVisitor, order: OrderDraft): void {
   }
   // The draft is the order: it has a RawOrder's fields (and some the validator does not read).
   const raw: RawOrder = order;
-  visitor.order(raw, { line: order.line });
+  visitor.order(raw, { line: order.line }, order.items?.map((item) => item.line));
 }
