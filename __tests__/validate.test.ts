@@ -48,6 +48,14 @@ describe("validateStacks", () => {
     expect(formatReport(report)).toBe("pipeline-dev: valid (terraform validate)\npipeline-prod: valid (terraform validate)");
   });
 
+  it("validates only the stacks it is given: a directory a removed stage left is not one of them", () => {
+    mkdirSync(path.join(stacksDir, "pipeline-staging"));
+    const { run, calls } = fakeTerraform({});
+    const report = validateStacks(stacksDir, run, ["pipeline-prod", "pipeline-dev"]);
+    expect(calls.filter((call) => call.includes("staging"))).toEqual([]);
+    expect(report.outcomes.map((outcome) => outcome.stack)).toEqual(["pipeline-dev", "pipeline-prod"]);
+  });
+
   it("passes -backend=false and -input=false to init, so no state or credentials are touched", () => {
     const seen: (readonly string[])[] = [];
     validateStacks(stacksDir, (_p, args) => {

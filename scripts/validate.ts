@@ -1,12 +1,14 @@
 /**
  * `npm run validate`: synthesizes, then runs `terraform init -backend=false` and `terraform validate`
- * on every stack in cdktf.out/stacks. Where that cannot happen (no terraform on PATH, or its
+ * on every stack the synth wrote (as its manifest lists them: a directory left by a stage since
+ * removed is not one). Where that cannot happen (no terraform on PATH, or its
  * providers cannot be installed, e.g. offline) it says it skipped and exactly why, and exits 0;
  * a configuration terraform rejects exits 1.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
+import { readManifest, staleStackDirs } from "../stacks/synth-output";
 
 /** What a finished command left behind. `missing` is true when the program itself was not found. */
 export interface CommandResult {
@@ -31,9 +33,9 @@ export interface ValidationReport {
   readonly exitCode: 0 | 1;
 }
 
-/** Runs a program with spawnSync, reporting a missing binary instead of throwing. */
+/** Runs a program with spawnSync, reporting a missing binary instead of throwing; terraform does not phone home. */
 export const runCommand: RunCommand = (program, args, cwd) => {
-  const result = spawnSync(program, [...args], { cwd, encoding: "utf8", timeout: 300_000 });
+  const result = spawnSync(program, [...args], { cwd, encoding: "utf8", timeout: 300_000, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
   return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "", missing };
 };
@@ -59,11 +61,15 @@ function isProviderInstallFailure(summary: string): boolean {
   return /provider|registry|plugin|could not connect|no such host/i.test(summary);
 }
 
-/** Validates every stack directory under `stacksDir` with `run`; never throws for terraform's answers. */
-export function validateStacks(stacksDir: string, run: RunCommand = runCommand): ValidationReport {
-  const stacks = readdirSync(stacksDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
+/** Validates the `stacks` (directory names under `stacksDir`; by default all) with `run`; never throws for terraform's answers. */
+export function validateStacks(stacksDir: string, run: RunCommand = runCommand, only?: readonly string[]): ValidationReport {
+  const stacks = (
+    only ??
+    readdirSync(stacksDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+  )
+    .slice()
     .sort();
   const version = run("terraform", ["version"], stacksDir);
   if (version.missing || version.status !== 0) {
@@ -119,12 +125,16 @@ function main(): number {
     console.error("synth failed; nothing to validate");
     return 1;
   }
-  const stacksDir = path.resolve(root, process.env.CDKTF_OUTDIR ?? "cdktf.out", "stacks");
+  const outdir = path.resolve(root, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const stacksDir = path.join(outdir, "stacks");
   if (!existsSync(stacksDir)) {
     console.error(`${stacksDir} does not exist after synth`);
     return 1;
   }
-  const report = validateStacks(stacksDir);
+  const manifest = readManifest(outdir);
+  const stacks = Object.values(manifest.stacks).map(({ synthesizedStackPath }) => path.basename(path.dirname(synthesizedStackPath)));
+  const report = validateStacks(stacksDir, runCommand, stacks);
+  for (const dir of staleStackDirs(outdir, manifest)) console.log(`${path.basename(dir)}: not validated: no configured stage synthesizes it any more`);
   console.log(formatReport(report));
   const exitCode = exitCodeFor(report, process.env.VALIDATE_REQUIRE_TERRAFORM === "true");
   if (exitCode !== report.exitCode) console.error("VALIDATE_REQUIRE_TERRAFORM=true: a skipped stack fails here, as terraform validate must run");

@@ -1,5 +1,37 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { type App, CONTEXT_ENV, type TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { ConfigError } from "./config";
+
+/**
+ * Tidies what `app.synth()` wrote for `stacks` and returns the warnings to print: removes the
+ * other format's stale files, repairs what cdktf writes wrongly in HCL, and warns of stack directories no
+ * stage owns any more and, outside the cdktf CLI (which prints them itself), of the stacks' own
+ * warnings.
+ */
+export function finishSynth(app: App, stacks: readonly TerraformStack[]): string[] {
+  const manifest = readManifest(app.outdir);
+  removeStaleStackFiles(app.outdir, manifest);
+  if (app.hclOutput) repairHcl(stacks, app.outdir, manifest);
+  const warnings = staleStackDirs(app.outdir, manifest).map(
+    (dir) => `${dir} is from a stack no longer configured; if it was deployed, its resources still exist: run \`terraform destroy\` there, or configure the stage again and destroy it with cdktf, before deleting the directory`,
+  );
+  if (process.env[CONTEXT_ENV] === undefined) warnings.push(...stackWarnings(app.outdir, manifest));
+  return warnings;
+}
+
+/**
+ * What to print when synth threw a mistake of the user's: a configuration error, or the stacks'
+ * validation problems (the guardrails'), each naming the problem and its fix, with no stack
+ * trace. `undefined` for anything else: a bug, whose trace matters.
+ */
+export function synthFailureMessage(error: unknown, app: App): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  const problems = validationProblems(app);
+  if (problems.length === 0) return undefined;
+  return [`synth stopped: ${problems.length} problem(s) in the stacks; fix each as it says`, ...problems].join("\n  ");
+}
 
 /** What `manifest.json` in the output directory says about each synthesized stack. */
 export interface Manifest {
@@ -40,4 +72,93 @@ export function stackWarnings(outdir: string, manifest: Manifest = readManifest(
   return Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
     annotations.filter((annotation) => annotation.level === "@cdktf/warn").map((annotation) => `${stack}: ${annotation.message}`),
   );
+}
+
+/** The `terraform` block attributes cdktf writes as blocks of their own in HCL. */
+const TERRAFORM_SUBBLOCKS = new Set(["required_providers", "backend", "cloud"]);
+
+/** A `depends_on` list as cdktf writes it in HCL: one quoted address per line. */
+const QUOTED_DEPENDS_ON = /^([ \t]*depends_on = \[\n)((?:[ \t]*"[\w.\-[\]]+",?\n)+)([ \t]*\])/gm;
+
+/**
+ * Repairs two things cdktf 0.21 writes wrongly in each stack it writes as HCL (`cdktf synth
+ * --hcl`), so the files are the plain Terraform the README offers as the way off cdktf:
+ * - the `terraform` block's plain attributes are rendered from the list of their names, not from
+ *   the attributes: `required_version = ">= 1.11"` comes out as `0 = "required_version"`, which
+ *   terraform refuses to parse. Each such line gets its value back from the stack's Terraform JSON.
+ * - `depends_on` lists quoted addresses (`"aws_iam_role_policy.processor"`), which terraform
+ *   accepts with a deprecation warning on every command; they are written as references.
+ * Throws when a terraform attribute is not a plain string, number or boolean (it would need real
+ * HCL rendering), rather than write a stack terraform would refuse. Returns the files repaired.
+ */
+export function repairHcl(stacks: readonly TerraformStack[], outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
+  const repaired: string[] = [];
+  for (const stack of stacks) {
+    const entry = manifest.stacks[stack.node.id];
+    if (entry === undefined || path.basename(entry.synthesizedStackPath) !== "cdk.tf") continue;
+    const file = path.join(outdir, entry.synthesizedStackPath);
+    const hcl = readFileSync(file, "utf8");
+    const fixed = unquoteDependsOn(repairTerraformBlock(hcl, stack, file));
+    if (fixed !== hcl) {
+      writeFileSync(file, fixed);
+      repaired.push(file);
+    }
+  }
+  return repaired;
+}
+
+function repairTerraformBlock(hcl: string, stack: TerraformStack, file: string): string {
+  const end = hcl.startsWith("terraform {") ? closingBrace(hcl, "terraform ".length) : -1;
+  if (end < 0) return hcl;
+  const attributes = ((stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {}) as Record<string, unknown>;
+  const names = Object.keys(attributes).filter((name) => !TERRAFORM_SUBBLOCKS.has(name));
+  const block = hcl.slice(0, end).replace(/^(\s*)(\d+) = "([a-z_]+)"$/gm, (line, indent: string, index: string, name: string) => {
+    if (names[Number(index)] !== name) return line;
+    const value = attributes[name];
+    if (!((typeof value === "string" && !/[$%]\{/.test(value)) || typeof value === "number" || typeof value === "boolean")) {
+      throw new Error(`${file}: cannot write terraform.${name} (${JSON.stringify(value)}) as HCL; set it to a plain string, number or boolean`);
+    }
+    return `${indent}${name} = ${JSON.stringify(value)}`;
+  });
+  return block + hcl.slice(end);
+}
+
+function unquoteDependsOn(hcl: string): string {
+  return hcl.replace(QUOTED_DEPENDS_ON, (_list, open: string, addresses: string, close: string) => open + addresses.replace(/"([^"]+)"/g, "$1") + close);
+}
+
+/** Index of the brace that closes the one at `open`, skipping quoted strings; -1 when none does. */
+function closingBrace(hcl: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < hcl.length; i++) {
+    const char = hcl[i];
+    if (char === '"') {
+      for (i++; i < hcl.length && hcl[i] !== '"'; i++) if (hcl[i] === "\\") i++;
+    } else if (char === "{") depth++;
+    else if (char === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Every validation problem under `scope` (the guardrails among them), as `[<path>] <message>`:
+ * what `app.synth()` threw for, read through the public constructs API to print on its own.
+ */
+export function validationProblems(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
+}
+
+/**
+ * Stack directories in `<outdir>/stacks` that the manifest does not name: left by a stage since
+ * removed from the configuration. They are kept, not deleted: if that stage was deployed, its
+ * resources still exist, and the directory is what `terraform destroy` can still run in.
+ */
+export function staleStackDirs(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
+  const stacksDir = path.join(outdir, "stacks");
+  if (!existsSync(stacksDir)) return [];
+  const current = new Set(Object.values(manifest.stacks).map(({ synthesizedStackPath }) => path.join(outdir, path.dirname(synthesizedStackPath))));
+  return readdirSync(stacksDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !current.has(path.join(stacksDir, entry.name)))
+    .map((entry) => path.join(stacksDir, entry.name))
+    .sort();
 }
