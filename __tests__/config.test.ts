@@ -242,7 +242,7 @@ describe("resolveConfig", () => {
 
     it("validates overridden e-mails like the file's", () => {
       expect(problemsOf(committed, { PIPELINE_PROD_ALARM_EMAILS: "a@example.com,not-an-address" })).toEqual([
-        `stages.prod.alarmEmails: "not-an-address" is not an e-mail address; write it as name@yourcompany.com`,
+        `PIPELINE_PROD_ALARM_EMAILS (overriding stages.prod.alarmEmails): "not-an-address" is not an e-mail address; write it as name@yourcompany.com`,
       ]);
     });
 
@@ -253,7 +253,7 @@ describe("resolveConfig", () => {
       expect(stage(committed, "dev", { PIPELINE_DEV_RESERVED_CONCURRENCY: "5" }).reservedConcurrency).toBe(5);
       expect(stage(fileWith({ reservedConcurrency: null }, "prod"), "prod").reservedConcurrency).toBeNull();
       expect(problemsOf(committed, { PIPELINE_DEV_RESERVED_CONCURRENCY: "0" })).toEqual([
-        "stages.dev.reservedConcurrency: 0 is out of range; use a whole number from 1 to 1000 concurrent executions, or null (none in the environment) to leave it unreserved",
+        "PIPELINE_DEV_RESERVED_CONCURRENCY (overriding stages.dev.reservedConcurrency): 0 is out of range; use a whole number from 1 to 1000 concurrent executions, or null (none in the environment) to leave it unreserved",
       ]);
     });
 
@@ -262,12 +262,12 @@ describe("resolveConfig", () => {
       ["", `"" is not a whole number`],
       ["64", "64 is out of range"],
     ])("fails when a number override is %p, showing the value as typed and the range", (text, problem) => {
-      expect(problemsOf(committed, { PIPELINE_DEV_MEMORY_MIB: text })).toEqual([`stages.dev.memoryMiB: ${problem}; use a whole number from 128 to 10240 MiB`]);
+      expect(problemsOf(committed, { PIPELINE_DEV_MEMORY_MIB: text })).toEqual([`PIPELINE_DEV_MEMORY_MIB (overriding stages.dev.memoryMiB): ${problem}; use a whole number from 128 to 10240 MiB`]);
     });
 
     it("refuses forceDestroy=true for prod from the environment too", () => {
       expect(problemsOf(committed, { PIPELINE_PROD_FORCE_DESTROY: "true" })).toEqual([
-        expect.stringMatching(/^stages\.prod\.forceDestroy: true is refused for prod/),
+        expect.stringMatching(/^PIPELINE_PROD_FORCE_DESTROY \(overriding stages\.prod\.forceDestroy\): true is refused for prod/),
       ]);
     });
 
@@ -279,7 +279,7 @@ describe("resolveConfig", () => {
 
     it("overrides strings such as the region", () => {
       expect(stage(committed, "dev", { PIPELINE_DEV_REGION: "us-east-1" }).region).toBe("us-east-1");
-      expect(problemsOf(committed, { PIPELINE_DEV_REGION: "moon" })).toEqual([expect.stringMatching(/^stages\.dev\.region: "moon"/)]);
+      expect(problemsOf(committed, { PIPELINE_DEV_REGION: "moon" })).toEqual([expect.stringMatching(/^PIPELINE_DEV_REGION \(overriding stages\.dev\.region\): "moon"/)]);
     });
   });
 });
@@ -315,7 +315,7 @@ describe("main.ts with a configuration mistake", () => {
       });
       expect({ status: run.status, stderr: run.stderr }).toEqual({
         status: 1,
-        stderr: 'Invalid pipeline configuration:\n  - stages.dev.memoryMiB: "abc" is not a whole number; use a whole number from 128 to 10240 MiB\n',
+        stderr: 'Invalid pipeline configuration:\n  - PIPELINE_DEV_MEMORY_MIB (overriding stages.dev.memoryMiB): "abc" is not a whole number; use a whole number from 128 to 10240 MiB\n',
       });
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -68,7 +68,7 @@ describe("npm run preflight", () => {
     expect(npmRun("scripts/preflight.ts", ["pipeline-prod"], { PIPELINE_PROD_MEMORY_MIB: "64" })).toEqual({
       status: 1,
       stdout: "",
-      stderr: "Invalid pipeline configuration:\n  - stages.prod.memoryMiB: 64 is out of range; use a whole number from 128 to 10240 MiB\n",
+      stderr: "Invalid pipeline configuration:\n  - PIPELINE_PROD_MEMORY_MIB (overriding stages.prod.memoryMiB): 64 is out of range; use a whole number from 128 to 10240 MiB\n",
     });
   });
 });

@@ -2,7 +2,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadConfig } from "../stacks/config";
+import { ConfigError, loadConfig } from "../stacks/config";
 import { bundleLambda } from "../stacks/lambda-bundle";
 import { PipelineStack } from "../stacks/pipeline-stack";
 import { configureStateBackend, stateBackendFromEnv, type StateBackendProps } from "../stacks/state-backend";
@@ -47,6 +47,26 @@ describe("stateBackendFromEnv", () => {
       region: "us-east-1",
       keyPrefix: "team/orders",
     });
+  });
+});
+
+describe("stateBackendFromEnv refusals", () => {
+  it("refuses a region or key prefix without a bucket: a misspelled bucket variable must not deploy with local state", () => {
+    expect(() => stateBackendFromEnv({ TF_STATE_BUKET: "acme-tf-state", TF_STATE_REGION: "eu-west-1", TF_STATE_KEY_PREFIX: "team" })).toThrow(
+      new ConfigError([
+        "TF_STATE_REGION is set but TF_STATE_BUCKET is not, so the state would stay local; set TF_STATE_BUCKET to the state bucket's name, or unset TF_STATE_REGION",
+        "TF_STATE_KEY_PREFIX is set but TF_STATE_BUCKET is not, so the state would stay local; set TF_STATE_BUCKET to the state bucket's name, or unset TF_STATE_KEY_PREFIX",
+      ]),
+    );
+  });
+
+  it.each(["Bad_Bucket!", "ab", "acme..state", "-acme", "192.168.0.1", "x".repeat(64)])("refuses the bucket name %p, saying what S3 allows", (bucket) => {
+    expect(() => stateBackendFromEnv({ TF_STATE_BUCKET: bucket })).toThrow(/TF_STATE_BUCKET: .* is not an S3 bucket name; use the state bucket's name: 3-63 lower-case letters, digits, '\.' or '-'/);
+  });
+
+  it("refuses a region that is not one, and accepts bucket names S3 accepts", () => {
+    expect(() => stateBackendFromEnv({ TF_STATE_BUCKET: "acme-tf-state", TF_STATE_REGION: "xx" })).toThrow(/TF_STATE_REGION: "xx" is not an AWS region/);
+    for (const bucket of ["abc", "acme.tf-state.123456789012", "x".repeat(63)]) expect(stateBackendFromEnv({ TF_STATE_BUCKET: bucket }).bucket).toBe(bucket);
   });
 });
 

@@ -89,6 +89,9 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** Raised when the configuration has one or more bad settings; lists all of them at once. */
+/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`. */
+export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid pipeline configuration:\n  - ${problems.join("\n  - ")}`);
@@ -190,9 +193,13 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
       }
       merged[key] = value;
     }
-    applyOverrides(stage, merged, env, problems);
+    const overridden = applyOverrides(stage, merged, env, problems);
     const config = { ...merged, stage, project } as unknown as StageConfig;
-    problems.push(...validateStage(config).map((p) => `${where}.${p}`));
+    // A problem with a value from the environment names the variable: the file does not hold that value.
+    for (const problem of validateStage(config)) {
+      const key = /^[A-Za-z]+/.exec(problem)?.[0] ?? "";
+      problems.push(overridden.has(key) ? `${envName(stage, key)} (overriding ${where}.${key})${problem.slice(key.length)}` : `${where}.${problem}`);
+    }
     result.push(config);
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -205,12 +212,14 @@ function envName(stage: string, key: string): string {
   return `PIPELINE_${stage.toUpperCase()}_${words.toUpperCase()}`;
 }
 
+/** Applies the stage's `PIPELINE_<STAGE>_<SETTING>` variables to `merged`; returns the settings they set. */
 function applyOverrides(
   stage: string,
   merged: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   problems: string[],
-): void {
+): Set<string> {
+  const overridden = new Set<string>();
   // A mistyped override would otherwise be ignored in silence, and the stage deployed without it.
   const known = new Set(Object.keys(FIELDS).map((key) => envName(stage, key)));
   const prefix = `PIPELINE_${stage.toUpperCase()}_`;
@@ -223,6 +232,7 @@ function applyOverrides(
     const name = envName(stage, key);
     const value = env[name];
     if (value === undefined) continue;
+    overridden.add(key);
     if (kind === "boolean") {
       if (value !== "true" && value !== "false") {
         problems.push(`${name}: ${JSON.stringify(value)} is not a boolean; use true or false`);
@@ -237,6 +247,7 @@ function applyOverrides(
       merged[key] = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
     } else merged[key] = value;
   }
+  return overridden;
 }
 
 /** The handler stops itself this long before the timeout; a timeout of three times that leaves files most of it. */
@@ -256,7 +267,7 @@ function checkBool(problems: string[], name: string, value: unknown): void {
 /** Returns every problem of one stage as `setting: problem; fix`. */
 export function validateStage(c: StageConfig): string[] {
   const p: string[] = [];
-  if (typeof c.region !== "string" || !/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(c.region)) {
+  if (typeof c.region !== "string" || !AWS_REGION.test(c.region)) {
     p.push(`region: ${JSON.stringify(c.region)} is not an AWS region; use a code such as eu-west-1 or us-east-1`);
   }
   if (c.bucketName !== undefined) {

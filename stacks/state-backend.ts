@@ -1,4 +1,8 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { AWS_REGION, ConfigError } from "./config";
+
+/** S3's rules for a general purpose bucket name: 3-63 lower-case letters, digits, '.' and '-', alphanumeric at both ends. */
+const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Where a stack keeps its Terraform state. */
 export interface StateBackendProps {
@@ -19,10 +23,28 @@ export interface StateBackendProps {
   readonly keyPrefix?: string;
 }
 
-/** Reads `TF_STATE_BUCKET`, `TF_STATE_REGION` and `TF_STATE_KEY_PREFIX`. */
+/**
+ * Reads `TF_STATE_BUCKET`, `TF_STATE_REGION` and `TF_STATE_KEY_PREFIX` (blank counts as unset).
+ * Throws a ConfigError for a bucket name S3 refuses, a region that is not one, or a region or
+ * prefix without a bucket: a misspelled bucket variable would otherwise deploy with local state,
+ * and a deploy without the real state creates every resource a second time.
+ */
 export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): StateBackendProps {
   const value = (name: string): string | undefined => (env[name]?.trim() ? env[name]?.trim() : undefined);
-  return { bucket: value("TF_STATE_BUCKET"), region: value("TF_STATE_REGION"), keyPrefix: value("TF_STATE_KEY_PREFIX") };
+  const props = { bucket: value("TF_STATE_BUCKET"), region: value("TF_STATE_REGION"), keyPrefix: value("TF_STATE_KEY_PREFIX") };
+  const problems: string[] = [];
+  if (props.bucket === undefined) {
+    for (const name of ["TF_STATE_REGION", "TF_STATE_KEY_PREFIX"]) {
+      if (value(name) !== undefined) problems.push(`${name} is set but TF_STATE_BUCKET is not, so the state would stay local; set TF_STATE_BUCKET to the state bucket's name, or unset ${name}`);
+    }
+  } else if (!BUCKET_NAME.test(props.bucket)) {
+    problems.push(`TF_STATE_BUCKET: ${JSON.stringify(props.bucket)} is not an S3 bucket name; use the state bucket's name: 3-63 lower-case letters, digits, '.' or '-'`);
+  }
+  if (props.region !== undefined && !AWS_REGION.test(props.region)) {
+    problems.push(`TF_STATE_REGION: ${JSON.stringify(props.region)} is not an AWS region; use the state bucket's region, such as eu-west-1`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return props;
 }
 
 /**
