@@ -120,7 +120,6 @@ describe("staleStackDirs", () => {
 describe("synthFailureMessage", () => {
   it("prints the stacks' validation problems on their own, and leaves any other error to its trace", () => {
     const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), "synth-failure-")) });
-    dirsToRemove.push(app.outdir);
     const stack = new TerraformStack(app, "pipeline-x");
     expect(synthFailureMessage(new Error("a bug"), app)).toBeUndefined();
     stack.node.addValidation({ validate: () => ["guardrail lambda-handler: set handler to \"index.handler\""] });
@@ -129,10 +128,9 @@ describe("synthFailureMessage", () => {
       app.synth();
     } catch (error) {
       thrown = error;
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
     }
     expect(synthFailureMessage(thrown, app)).toBe('synth stopped: 1 problem(s) in the stacks; fix each as it says\n  [pipeline-x] guardrail lambda-handler: set handler to "index.handler"');
   });
 });
-
-const dirsToRemove: string[] = [];
-afterAll(() => dirsToRemove.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
