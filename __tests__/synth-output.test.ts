@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { App, TerraformResource, TerraformStack } from "cdktf";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -84,6 +86,29 @@ describe("repairHcl", () => {
     expect(hcl).not.toMatch(/^\s*\d+ = /m);
     expect(hcl).toMatch(/depends_on = \[\n\s*terraform_data\.first,\n\s*\]/);
     expect(repairHcl([stack], outdir)).toEqual([]);
+  });
+
+  it("leaves alone a heredoc or a map that merely holds the text of a depends_on list", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "repair-hcl-"));
+    dirs.push(outdir);
+    process.env.SYNTH_HCL_OUTPUT = "true";
+    const app = new App({ outdir, hclOutput: true });
+    const stack = new TerraformStack(app, "pipeline-x");
+    delete process.env.SYNTH_HCL_OUTPUT;
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const first = new TerraformResource(stack, "first", { terraformResourceType: "terraform_data" });
+    first.addOverride("triggers_replace", { depends_on: ["terraform_data.first"] });
+    const text = 'depends_on = [\n  "terraform_data.first",\n]\n';
+    // cdktf writes a multi-line string as a heredoc.
+    new S3Object(stack, "doc", { bucket: "b", key: "k", content: text, dependsOn: [first] });
+    app.synth();
+
+    repairHcl([stack], outdir);
+
+    const hcl = readFileSync(path.join(outdir, "stacks", "pipeline-x", "cdk.tf"), "utf8");
+    expect(hcl).toContain(`<<EOF\n${text}\nEOF`);
+    expect(hcl).toMatch(/triggers_replace = \{\s*depends_on = \[\s*"terraform_data\.first",\s*\]/);
+    expect(hcl).toMatch(/key = "k"\s*depends_on = \[\s*terraform_data\.first,\s*\]/);
   });
 
   it("leaves a stack terraform validates without errors or warnings (runs where terraform is on PATH)", () => {

@@ -14,9 +14,10 @@ export function finishSynth(app: App, stacks: readonly TerraformStack[]): string
   const manifest = readManifest(app.outdir);
   removeStaleStackFiles(app.outdir, manifest);
   if (app.hclOutput) repairHcl(stacks, app.outdir, manifest);
-  const warnings = staleStackDirs(app.outdir, manifest).map(
-    (dir) => `${dir} is from a stack no longer configured; if it was deployed, its resources still exist: run \`terraform destroy\` there, or configure the stage again and destroy it with cdktf, before deleting the directory`,
-  );
+  const warnings = staleStackDirs(app.outdir, manifest).map((dir) => {
+    const stack = path.basename(dir);
+    return `${dir} is from a stack no configured stage synthesizes any more (the cdktf CLI deletes such directories, npm run synth keeps them); if ${stack} was deployed, its resources and state still exist: configure its stage again and run \`npm run destroy -- ${stack}\` to remove them`;
+  });
   if (process.env[CONTEXT_ENV] === undefined) warnings.push(...stackWarnings(app.outdir, manifest));
   return warnings;
 }
@@ -77,8 +78,8 @@ export function stackWarnings(outdir: string, manifest: Manifest = readManifest(
 /** The `terraform` block attributes cdktf writes as blocks of their own in HCL. */
 const TERRAFORM_SUBBLOCKS = new Set(["required_providers", "backend", "cloud"]);
 
-/** A `depends_on` list as cdktf writes it in HCL: one quoted address per line. */
-const QUOTED_DEPENDS_ON = /^([ \t]*depends_on = \[\n)((?:[ \t]*"[\w.\-[\]]+",?\n)+)([ \t]*\])/gm;
+/** One entry of a `depends_on` list as cdktf writes it in HCL: a quoted address on its own line. */
+const QUOTED_ADDRESS = /^(\s*)"((?:data\.|module\.)?[a-z][\w-]*(?:\.[a-zA-Z_][\w-]*)?)"(,?)$/;
 
 /**
  * Repairs two things cdktf 0.21 writes wrongly in each stack it writes as HCL (`cdktf synth
@@ -123,8 +124,45 @@ function repairTerraformBlock(hcl: string, stack: TerraformStack, file: string):
   return block + hcl.slice(end);
 }
 
+/**
+ * Writes the quoted addresses of every `depends_on` list that is an argument of a top-level block
+ * (a resource, data source, module or output) as references. Reads the file line by line, counting
+ * braces outside quoted strings and skipping heredocs, so a string or a map that merely holds the
+ * text `depends_on = [` is left as it is.
+ */
 function unquoteDependsOn(hcl: string): string {
-  return hcl.replace(QUOTED_DEPENDS_ON, (_list, open: string, addresses: string, close: string) => open + addresses.replace(/"([^"]+)"/g, "$1") + close);
+  const lines = hcl.split("\n");
+  let depth = 0;
+  let heredoc: { readonly marker: string; readonly indented: boolean } | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (heredoc !== undefined) {
+      if ((heredoc.indented ? line.trim() : line) === heredoc.marker) heredoc = undefined;
+      continue;
+    }
+    if (depth === 1 && /^\s*depends_on = \[$/.test(line)) {
+      let end = i + 1;
+      while (end < lines.length && QUOTED_ADDRESS.test(lines[end])) end++;
+      if (end > i + 1 && end < lines.length && /^\s*\]$/.test(lines[end])) {
+        for (let j = i + 1; j < end; j++) lines[j] = lines[j].replace(QUOTED_ADDRESS, "$1$2$3");
+        i = end;
+        continue;
+      }
+    }
+    const code = withoutStrings(line);
+    for (const char of code) {
+      if (char === "{") depth++;
+      else if (char === "}") depth--;
+    }
+    const opened = /<<(-?)([A-Za-z_][\w-]*)$/.exec(code.trimEnd());
+    if (opened !== null) heredoc = { marker: opened[2], indented: opened[1] === "-" };
+  }
+  return lines.join("\n");
+}
+
+/** The line with each quoted string (escapes included) removed. */
+function withoutStrings(line: string): string {
+  return line.replace(/"(?:[^"\\]|\\.)*"/g, "");
 }
 
 /** Index of the brace that closes the one at `open`, skipping quoted strings; -1 when none does. */
@@ -150,8 +188,8 @@ export function validationProblems(scope: IConstruct): string[] {
 
 /**
  * Stack directories in `<outdir>/stacks` that the manifest does not name: left by a stage since
- * removed from the configuration. They are kept, not deleted: if that stage was deployed, its
- * resources still exist, and the directory is what `terraform destroy` can still run in.
+ * removed from the configuration (the cdktf CLI deletes them after its synth; `npm run synth`
+ * leaves them to the user). If that stage was deployed, its resources and state still exist.
  */
 export function staleStackDirs(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
   const stacksDir = path.join(outdir, "stacks");
