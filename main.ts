@@ -1,13 +1,13 @@
 import { App } from "cdktf";
-import { loadConfig } from "./stacks/config";
+import { loadConfig, readSettings } from "./stacks/config";
 import { PipelineStack } from "./stacks/pipeline-stack";
 import { stateBackendFromEnv } from "./stacks/state-backend";
 import { finishSynth, synthFailureMessage } from "./stacks/synth-output";
 
 const app = new App();
 try {
-  const stateBackend = stateBackendFromEnv();
-  const stacks = loadConfig().map((config) => new PipelineStack(app, { config, stateBackend }));
+  const [configs, stateBackend] = readSettings(loadConfig, stateBackendFromEnv);
+  const stacks = configs.map((config) => new PipelineStack(app, { config, stateBackend }));
   app.synth();
   for (const warning of finishSynth(app, stacks)) console.error(`Warning: ${warning}`);
 } catch (error) {

@@ -277,6 +277,12 @@ describe("resolveConfig", () => {
       ]);
     });
 
+    it("names the variable behind either setting of a problem about two", () => {
+      expect(problemsOf(committed, { PIPELINE_DEV_INCOMING_PREFIX: "processed/" })).toEqual([
+        expect.stringMatching(/^stages\.dev\.processedPrefix \(with PIPELINE_DEV_INCOMING_PREFIX overriding stages\.dev\.incomingPrefix\): "processed\/" overlaps incomingPrefix/),
+      ]);
+    });
+
     it("overrides strings such as the region", () => {
       expect(stage(committed, "dev", { PIPELINE_DEV_REGION: "us-east-1" }).region).toBe("us-east-1");
       expect(problemsOf(committed, { PIPELINE_DEV_REGION: "moon" })).toEqual([expect.stringMatching(/^PIPELINE_DEV_REGION \(overriding stages\.dev\.region\): "moon"/)]);
@@ -305,17 +311,19 @@ describe("loadConfig", () => {
 });
 
 describe("main.ts with a configuration mistake", () => {
-  it("prints every problem with its fix, no stack trace, and exits 1", () => {
+  it("prints every problem with its fix, no stack trace, and exits 1: the stages' and the state backend's together", () => {
     const outdir = mkdtempSync(path.join(tmpdir(), "synth-config-"));
     try {
       const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
         cwd: path.join(__dirname, ".."),
-        env: { ...cleanEnv(), CDKTF_OUTDIR: outdir, PIPELINE_DEV_MEMORY_MIB: "abc" },
+        env: { ...cleanEnv(), CDKTF_OUTDIR: outdir, PIPELINE_DEV_MEMORY_MIB: "abc", TF_STATE_REGION: "eu-west-1" },
         encoding: "utf8",
       });
       expect({ status: run.status, stderr: run.stderr }).toEqual({
         status: 1,
-        stderr: 'Invalid pipeline configuration:\n  - PIPELINE_DEV_MEMORY_MIB (overriding stages.dev.memoryMiB): "abc" is not a whole number; use a whole number from 128 to 10240 MiB\n',
+        stderr:
+          'Invalid pipeline configuration:\n  - PIPELINE_DEV_MEMORY_MIB (overriding stages.dev.memoryMiB): "abc" is not a whole number; use a whole number from 128 to 10240 MiB\n' +
+          "  - TF_STATE_REGION is set but TF_STATE_BUCKET is not, so the state would stay local; set TF_STATE_BUCKET to the state bucket's name, or unset TF_STATE_REGION\n",
       });
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -60,13 +60,17 @@ describe("stateBackendFromEnv refusals", () => {
     );
   });
 
-  it.each(["Bad_Bucket!", "ab", "acme..state", "-acme", "192.168.0.1", "x".repeat(64)])("refuses the bucket name %p, saying what S3 allows", (bucket) => {
-    expect(() => stateBackendFromEnv({ TF_STATE_BUCKET: bucket })).toThrow(/TF_STATE_BUCKET: .* is not an S3 bucket name; use the state bucket's name: 3-63 lower-case letters, digits, '\.' or '-'/);
-  });
+  it.each(["Bad_Bucket!", "ab", "acme..state", "-acme", "192.168.0.1", "x".repeat(64), "xn--acme", "sthree-acme", "acme-s3alias", "acme--ol-s3", "acme.mrap", "acme--usw2-az1--x-s3", "acme--table-s3"])(
+    "refuses the bucket name %p, saying what S3 allows",
+    (bucket) => {
+      expect(() => stateBackendFromEnv({ TF_STATE_BUCKET: bucket })).toThrow(/TF_STATE_BUCKET: .* is not a bucket name S3 allows; use the state bucket's name: 3-63 lower-case letters, digits, '\.' or '-'/);
+    },
+  );
 
   it("refuses a region that is not one, and accepts bucket names S3 accepts", () => {
     expect(() => stateBackendFromEnv({ TF_STATE_BUCKET: "acme-tf-state", TF_STATE_REGION: "xx" })).toThrow(/TF_STATE_REGION: "xx" is not an AWS region/);
-    for (const bucket of ["abc", "acme.tf-state.123456789012", "x".repeat(63)]) expect(stateBackendFromEnv({ TF_STATE_BUCKET: bucket }).bucket).toBe(bucket);
+    for (const region of ["eu-west-1", "us-gov-west-1", "eusc-de-east-1"]) expect(stateBackendFromEnv({ TF_STATE_BUCKET: "abc", TF_STATE_REGION: region }).region).toBe(region);
+    for (const bucket of ["abc", "acme.tf-state.123456789012", "x".repeat(63), "acme-s3alias-state", "xn-acme"]) expect(stateBackendFromEnv({ TF_STATE_BUCKET: bucket }).bucket).toBe(bucket);
   });
 });
 

@@ -199,8 +199,10 @@ describe(".github/workflows", () => {
         expect(firstCdktf).toBeGreaterThan(auth);
       });
 
-      it("uses the S3 state from repository variables", () => {
-        expect(wf.env.TF_STATE_BUCKET ?? job.env?.TF_STATE_BUCKET).toMatch(/^\$\{\{\s*vars\.TF_STATE_BUCKET\s*\}\}$/);
+      it("uses the S3 state from repository variables, all three of them, as a local deploy does", () => {
+        for (const name of ["TF_STATE_BUCKET", "TF_STATE_REGION", "TF_STATE_KEY_PREFIX"]) {
+          expect(wf.env[name] ?? job.env?.[name]).toMatch(new RegExp(`^\\$\\{\\{\\s*vars\\.${name}\\s*\\}\\}$`));
+        }
       });
 
       it("fails fast, naming the variable, when its role is not set, and passes on PIPELINE_* overrides that are", () => {

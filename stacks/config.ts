@@ -88,15 +88,36 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
-/** Raised when the configuration has one or more bad settings; lists all of them at once. */
-/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`. */
-export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`, `eusc-de-east-1`. */
+export const AWS_REGION = /^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/;
 
+/** Raised when the configuration has one or more bad settings; lists all of them at once. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid pipeline configuration:\n  - ${problems.join("\n  - ")}`);
     this.name = "ConfigError";
   }
+}
+
+/**
+ * Runs both readers of settings (the stages, the state backend) and returns what they read; when
+ * either throws a ConfigError, throws one ConfigError with the problems of both, so every mistake
+ * shows at once.
+ */
+export function readSettings<A, B>(first: () => A, second: () => B): [A, B] {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const results = [attempt(first), attempt(second)] as [A, B];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results;
 }
 
 /** The raw file: a project name and per-stage partial settings. */
@@ -195,11 +216,7 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
     }
     const overridden = applyOverrides(stage, merged, env, problems);
     const config = { ...merged, stage, project } as unknown as StageConfig;
-    // A problem with a value from the environment names the variable: the file does not hold that value.
-    for (const problem of validateStage(config)) {
-      const key = /^[A-Za-z]+/.exec(problem)?.[0] ?? "";
-      problems.push(overridden.has(key) ? `${envName(stage, key)} (overriding ${where}.${key})${problem.slice(key.length)}` : `${where}.${problem}`);
-    }
+    for (const problem of validateStage(config)) problems.push(labelled(problem, stage, overridden));
     result.push(config);
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -210,6 +227,21 @@ function envName(stage: string, key: string): string {
   // The unit MiB is one word: memoryMiB -> MEMORY_MIB (as documented), not MEMORY_MI_B.
   const words = key.replace(/MiB/g, "Mib").replace(/([a-z0-9])([A-Z])/g, "$1_$2");
   return `PIPELINE_${stage.toUpperCase()}_${words.toUpperCase()}`;
+}
+
+/**
+ * A problem of `validateStage` (`setting: ...`), named where its value came from: the file's
+ * `stages.<stage>.<setting>`, or the variable that overrode it, since the file does not hold that
+ * value. A problem about two settings names the variable behind the other one too.
+ */
+function labelled(problem: string, stage: string, overridden: ReadonlySet<string>): string {
+  const where = `stages.${stage}`;
+  const key = /^[A-Za-z]+/.exec(problem)?.[0] ?? "";
+  const rest = problem.slice(key.length);
+  const others = [...overridden].filter((other) => other !== key && new RegExp(`\\b${other}\\b`).test(rest));
+  const via = others.map((other) => `${envName(stage, other)} overriding ${where}.${other}`);
+  if (overridden.has(key)) return `${envName(stage, key)} (overriding ${where}.${key}${via.map((v) => `; with ${v}`).join("")})${rest}`;
+  return via.length > 0 ? `${where}.${key} (with ${via.join(", ")})${rest}` : `${where}.${problem}`;
 }
 
 /** Applies the stage's `PIPELINE_<STAGE>_<SETTING>` variables to `merged`; returns the settings they set. */

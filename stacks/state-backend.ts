@@ -1,8 +1,12 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import { AWS_REGION, ConfigError } from "./config";
 
-/** S3's rules for a general purpose bucket name: 3-63 lower-case letters, digits, '.' and '-', alphanumeric at both ends. */
-const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/**
+ * S3's rules for a general purpose bucket name: 3-63 lower-case letters, digits, '.' and '-',
+ * alphanumeric at both ends, no "..", not shaped like an IP address, and none of the prefixes and
+ * suffixes S3 reserves (for access point aliases, Object Lambda, directory and table buckets).
+ */
+const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?<!-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/;
 
 /** Where a stack keeps its Terraform state. */
 export interface StateBackendProps {
@@ -38,7 +42,9 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
       if (value(name) !== undefined) problems.push(`${name} is set but TF_STATE_BUCKET is not, so the state would stay local; set TF_STATE_BUCKET to the state bucket's name, or unset ${name}`);
     }
   } else if (!BUCKET_NAME.test(props.bucket)) {
-    problems.push(`TF_STATE_BUCKET: ${JSON.stringify(props.bucket)} is not an S3 bucket name; use the state bucket's name: 3-63 lower-case letters, digits, '.' or '-'`);
+    problems.push(
+      `TF_STATE_BUCKET: ${JSON.stringify(props.bucket)} is not a bucket name S3 allows; use the state bucket's name: 3-63 lower-case letters, digits, '.' or '-', a letter or digit at both ends, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)`,
+    );
   }
   if (props.region !== undefined && !AWS_REGION.test(props.region)) {
     problems.push(`TF_STATE_REGION: ${JSON.stringify(props.region)} is not an AWS region; use the state bucket's region, such as eu-west-1`);

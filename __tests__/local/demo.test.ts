@@ -52,7 +52,7 @@ describe("npm run demo", () => {
       else process.env.PIPELINE_DEV_MEMORY_MIB = before;
     }
     expect(err()).toBe(
-      "synthesizing (npm run synth) ...\nerror: npm run synth failed, so there is no stack to run:\nInvalid pipeline configuration:\n  - stages.dev.memoryMiB: 64 is out of range; use a whole number from 128 to 10240 MiB\n",
+      "synthesizing (npm run synth) ...\nerror: npm run synth failed, so there is no stack to run:\nInvalid pipeline configuration:\n  - PIPELINE_DEV_MEMORY_MIB (overriding stages.dev.memoryMiB): 64 is out of range; use a whole number from 128 to 10240 MiB\n",
     );
   });
 
