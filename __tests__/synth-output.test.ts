@@ -57,8 +57,8 @@ describe("repairHcl", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  /** An HCL synth of a stack with a required_version and a depends_on, as cdktf writes it. */
-  function synthHcl(): { stack: TerraformStack; outdir: string; file: string } {
+  /** An HCL synth, as cdktf writes it, of a stack that `build` fills (by default: a required_version and a depends_on). */
+  function synthHcl(build: (stack: TerraformStack) => void = requiredVersionAndDependsOn): { stack: TerraformStack; outdir: string; file: string } {
     const outdir = mkdtempSync(path.join(tmpdir(), "repair-hcl-"));
     dirs.push(outdir);
     // A stack writes HCL by the variable the cdktf CLI sets (the App's hclOutput only names the file).
@@ -66,12 +66,16 @@ describe("repairHcl", () => {
     const app = new App({ outdir, hclOutput: true });
     const stack = new TerraformStack(app, "pipeline-x");
     delete process.env.SYNTH_HCL_OUTPUT;
+    build(stack);
+    app.synth();
+    return { stack, outdir, file: path.join(outdir, "stacks", "pipeline-x", "cdk.tf") };
+  }
+
+  function requiredVersionAndDependsOn(stack: TerraformStack): void {
     stack.addOverride("terraform.required_version", ">= 1.11");
     // terraform_data is built into terraform: validate needs no provider download.
     const first = new TerraformResource(stack, "first", { terraformResourceType: "terraform_data" });
     new TerraformResource(stack, "second", { terraformResourceType: "terraform_data", dependsOn: [first] });
-    app.synth();
-    return { stack, outdir, file: path.join(outdir, "stacks", "pipeline-x", "cdk.tf") };
   }
 
   it("writes the terraform block's required_version and depends_on references as terraform reads them", () => {
@@ -89,23 +93,18 @@ describe("repairHcl", () => {
   });
 
   it("leaves alone a heredoc or a map that merely holds the text of a depends_on list", () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "repair-hcl-"));
-    dirs.push(outdir);
-    process.env.SYNTH_HCL_OUTPUT = "true";
-    const app = new App({ outdir, hclOutput: true });
-    const stack = new TerraformStack(app, "pipeline-x");
-    delete process.env.SYNTH_HCL_OUTPUT;
-    new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const first = new TerraformResource(stack, "first", { terraformResourceType: "terraform_data" });
-    first.addOverride("triggers_replace", { depends_on: ["terraform_data.first"] });
     const text = 'depends_on = [\n  "terraform_data.first",\n]\n';
-    // cdktf writes a multi-line string as a heredoc.
-    new S3Object(stack, "doc", { bucket: "b", key: "k", content: text, dependsOn: [first] });
-    app.synth();
+    const { stack, outdir, file } = synthHcl((scope) => {
+      new AwsProvider(scope, "aws", { region: "eu-west-1" });
+      const first = new TerraformResource(scope, "first", { terraformResourceType: "terraform_data" });
+      first.addOverride("triggers_replace", { depends_on: ["terraform_data.first"] });
+      // cdktf writes a multi-line string as a heredoc.
+      new S3Object(scope, "doc", { bucket: "b", key: "k", content: text, dependsOn: [first] });
+    });
 
     repairHcl([stack], outdir);
 
-    const hcl = readFileSync(path.join(outdir, "stacks", "pipeline-x", "cdk.tf"), "utf8");
+    const hcl = readFileSync(file, "utf8");
     expect(hcl).toContain(`<<EOF\n${text}\nEOF`);
     expect(hcl).toMatch(/triggers_replace = \{\s*depends_on = \[\s*"terraform_data\.first",\s*\]/);
     expect(hcl).toMatch(/key = "k"\s*depends_on = \[\s*terraform_data\.first,\s*\]/);
