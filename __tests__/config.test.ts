@@ -62,10 +62,18 @@ describe("resolveConfig", () => {
     });
   });
 
+  it("accepts every kind of AWS region code", () => {
+    for (const region of ["eu-west-1", "ap-southeast-7", "mx-central-1", "cn-northwest-1", "us-gov-west-1", "us-isob-east-1", "us-isof-south-1", "eu-isoe-west-1", "eusc-de-east-1"]) {
+      expect(stage(fileWith({ region }), "dev").region).toBe(region);
+    }
+  });
+
   describe("fails naming the setting, the bad value and the allowed range", () => {
     it.each([
       ["region", "europe", /^stages\.dev\.region: "europe" is not an AWS region; use a code such as eu-west-1/],
       ["region", "EU-WEST-1", /^stages\.dev\.region: "EU-WEST-1" is not an AWS region/],
+      ["region", "prod-east-1", /^stages\.dev\.region: "prod-east-1" is not an AWS region/],
+      ["region", "euw-west-1", /^stages\.dev\.region: "euw-west-1" is not an AWS region/],
       ["memoryMiB", 127, /^stages\.dev\.memoryMiB: 127 is out of range; use a whole number from 128 to 10240 MiB$/],
       ["memoryMiB", 10241, /^stages\.dev\.memoryMiB: 10241 is out of range; use a whole number from 128 to 10240 MiB$/],
       ["memoryMiB", 512.5, /^stages\.dev\.memoryMiB: 512\.5 is not a whole number; use a whole number from 128 to 10240 MiB$/],
@@ -280,6 +288,12 @@ describe("resolveConfig", () => {
     it("names the variable behind either setting of a problem about two", () => {
       expect(problemsOf(committed, { PIPELINE_DEV_INCOMING_PREFIX: "processed/" })).toEqual([
         expect.stringMatching(/^stages\.dev\.processedPrefix \(with PIPELINE_DEV_INCOMING_PREFIX overriding stages\.dev\.incomingPrefix\): "processed\/" overlaps incomingPrefix/),
+      ]);
+    });
+
+    it("does not take a setting's name inside a bad value for a second setting the problem is about", () => {
+      expect(problemsOf(committed, { PIPELINE_DEV_REGION: "us-east-1", PIPELINE_DEV_PROCESSED_PREFIX: "region" })).toEqual([
+        expect.stringMatching(/^PIPELINE_DEV_PROCESSED_PREFIX \(overriding stages\.dev\.processedPrefix\): "region" is not a key prefix/),
       ]);
     });
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { App, TerraformResource, TerraformStack } from "cdktf";
+import { App, Fn, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -76,6 +76,8 @@ describe("repairHcl", () => {
     // terraform_data is built into terraform: validate needs no provider download.
     const first = new TerraformResource(stack, "first", { terraformResourceType: "terraform_data" });
     new TerraformResource(stack, "second", { terraformResourceType: "terraform_data", dependsOn: [first] });
+    // An output's depends_on comes out as "${terraform_data.first}", which terraform refuses.
+    new TerraformOutput(stack, "done", { value: "yes", dependsOn: [first] });
   }
 
   it("writes the terraform block's required_version and depends_on references as terraform reads them", () => {
@@ -89,15 +91,19 @@ describe("repairHcl", () => {
     expect(hcl).toMatch(/^terraform \{[\s\S]*^\s*required_version = ">= 1\.11"\n\}/m);
     expect(hcl).not.toMatch(/^\s*\d+ = /m);
     expect(hcl).toMatch(/depends_on = \[\n\s*terraform_data\.first,\n\s*\]/);
+    expect(hcl).toMatch(/depends_on = \[\n\s*terraform_data\.first\n\s*\]/);
     expect(repairHcl([stack], outdir)).toEqual([]);
   });
 
-  it("leaves alone a heredoc or a map that merely holds the text of a depends_on list", () => {
+  it("leaves alone a heredoc or a map that merely holds the text of a depends_on list, whatever braces strings hold before it", () => {
     const text = 'depends_on = [\n  "terraform_data.first",\n]\n';
     const { stack, outdir, file } = synthHcl((scope) => {
       new AwsProvider(scope, "aws", { region: "eu-west-1" });
       const first = new TerraformResource(scope, "first", { terraformResourceType: "terraform_data" });
-      first.addOverride("triggers_replace", { depends_on: ["terraform_data.first"] });
+      // A brace inside a string inside an interpolation must not count as code.
+      first.addOverride("input", Fn.replace("abc", "}", ""));
+      const second = new TerraformResource(scope, "second", { terraformResourceType: "terraform_data" });
+      second.addOverride("triggers_replace", { depends_on: ["terraform_data.first"] });
       // cdktf writes a multi-line string as a heredoc.
       new S3Object(scope, "doc", { bucket: "b", key: "k", content: text, dependsOn: [first] });
     });

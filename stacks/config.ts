@@ -89,7 +89,7 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`, `eusc-de-east-1`. */
-export const AWS_REGION = /^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/;
+export const AWS_REGION = /^(?:[a-z]{2}(?:-(?:gov|iso[a-z]?))?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/;
 
 /** Raised when the configuration has one or more bad settings; lists all of them at once. */
 export class ConfigError extends Error {
@@ -238,7 +238,9 @@ function labelled(problem: string, stage: string, overridden: ReadonlySet<string
   const where = `stages.${stage}`;
   const key = /^[A-Za-z]+/.exec(problem)?.[0] ?? "";
   const rest = problem.slice(key.length);
-  const others = [...overridden].filter((other) => other !== key && new RegExp(`\\b${other}\\b`).test(rest));
+  // Setting names in the message's own words; a quoted value is the user's, whatever it spells.
+  const words = rest.replace(/"(?:[^"\\]|\\.)*"/g, "");
+  const others = [...overridden].filter((other) => other !== key && new RegExp(`\\b${other}\\b`).test(words));
   const via = others.map((other) => `${envName(stage, other)} overriding ${where}.${other}`);
   if (overridden.has(key)) return `${envName(stage, key)} (overriding ${where}.${key}${via.map((v) => `; with ${v}`).join("")})${rest}`;
   return via.length > 0 ? `${where}.${key} (with ${via.join(", ")})${rest}` : `${where}.${problem}`;

@@ -78,8 +78,13 @@ export function stackWarnings(outdir: string, manifest: Manifest = readManifest(
 /** The `terraform` block attributes cdktf writes as blocks of their own in HCL. */
 const TERRAFORM_SUBBLOCKS = new Set(["required_providers", "backend", "cloud"]);
 
-/** One entry of a `depends_on` list as cdktf writes it in HCL: a quoted address on its own line. */
-const QUOTED_ADDRESS = /^(\s*)"((?:data\.|module\.)?[a-z][\w-]*(?:\.[a-zA-Z_][\w-]*)?)"(,?)$/;
+/**
+ * One entry of a `depends_on` list as cdktf writes it in HCL, on its own line: a quoted address
+ * (a resource's list, `"aws_iam_role.x",`) or a quoted interpolation of one (an output's,
+ * `"${aws_iam_role.x}"`, which terraform refuses outright).
+ */
+const ADDRESS = String.raw`(?:data\.|module\.)?[a-z][\w-]*(?:\.[a-zA-Z_][\w-]*)?`;
+const QUOTED_ADDRESS = new RegExp(String.raw`^(\s*)"(?:\$\{(${ADDRESS})\}|(${ADDRESS}))"(,?)$`);
 
 /**
  * Repairs two things cdktf 0.21 writes wrongly in each stack it writes as HCL (`cdktf synth
@@ -133,18 +138,21 @@ function repairTerraformBlock(hcl: string, stack: TerraformStack, file: string):
 function unquoteDependsOn(hcl: string): string {
   const lines = hcl.split("\n");
   let depth = 0;
-  let heredoc: { readonly marker: string; readonly indented: boolean } | undefined;
+  let heredoc: { readonly marker: string } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (heredoc !== undefined) {
-      if ((heredoc.indented ? line.trim() : line) === heredoc.marker) heredoc = undefined;
+      // terraform ends either kind of heredoc at its marker, indented or not.
+      if (line.trim() === heredoc.marker) heredoc = undefined;
       continue;
     }
     if (depth === 1 && /^\s*depends_on = \[$/.test(line)) {
       let end = i + 1;
       while (end < lines.length && QUOTED_ADDRESS.test(lines[end])) end++;
       if (end > i + 1 && end < lines.length && /^\s*\]$/.test(lines[end])) {
-        for (let j = i + 1; j < end; j++) lines[j] = lines[j].replace(QUOTED_ADDRESS, "$1$2$3");
+        for (let j = i + 1; j < end; j++) {
+          lines[j] = lines[j].replace(QUOTED_ADDRESS, (_entry, indent: string, interpolated: string | undefined, plain: string | undefined, comma: string) => `${indent}${interpolated ?? plain}${comma}`);
+        }
         i = end;
         continue;
       }
@@ -154,15 +162,44 @@ function unquoteDependsOn(hcl: string): string {
       if (char === "{") depth++;
       else if (char === "}") depth--;
     }
-    const opened = /<<(-?)([A-Za-z_][\w-]*)$/.exec(code.trimEnd());
-    if (opened !== null) heredoc = { marker: opened[2], indented: opened[1] === "-" };
+    const opened = /<<-?([A-Za-z_][\w-]*)$/.exec(code.trimEnd());
+    if (opened !== null) heredoc = { marker: opened[1] };
   }
   return lines.join("\n");
 }
 
-/** The line with each quoted string (escapes included) removed. */
+/**
+ * The line without its quoted strings, templates included: the text of `"a-${f("}")}"` is all
+ * string, though a quote inside an interpolation opens a string of its own. (`$${` and `%%{` are
+ * literal text, not interpolations.)
+ */
 function withoutStrings(line: string): string {
-  return line.replace(/"(?:[^"\\]|\\.)*"/g, "");
+  let code = "";
+  let inString = false;
+  /** Open braces inside each interpolation the scan is in, innermost last. */
+  const interpolations: number[] = [];
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+      else if ((char === "$" || char === "%") && line[i + 1] === char && line[i + 2] === "{") i += 2;
+      else if ((char === "$" || char === "%") && line[i + 1] === "{") {
+        interpolations.push(0);
+        inString = false;
+        i++;
+      }
+    } else if (char === '"') inString = true;
+    else if (interpolations.length > 0) {
+      const last = interpolations.length - 1;
+      if (char === "{") interpolations[last]++;
+      else if (char === "}" && interpolations[last]-- === 0) {
+        interpolations.pop();
+        inString = true;
+      }
+    } else code += char;
+  }
+  return code;
 }
 
 /** Index of the brace that closes the one at `open`, skipping quoted strings; -1 when none does. */
