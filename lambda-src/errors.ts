@@ -45,11 +45,23 @@ export class UnsupportedFormatError extends FileRejectedError {
   }
 }
 
-/** The key is not under the incoming prefix, so there is no output key for it. */
+/** The key is not under the incoming prefix, or names nothing after it, so there is no output key for it. */
 export class UnexpectedKeyError extends FileRejectedError {
   constructor(key: string, prefix: string) {
-    super(`The key "${quotedKey(key)}" is not under "${prefix}"; upload order files under "${prefix}".`);
+    super(
+      key === prefix
+        ? `The object "${quotedKey(key)}" has no file name after "${prefix}"; upload order files as "${prefix}<name>.csv" (or .json, .ndjson, .jsonl, .xml).`
+        : `The key "${quotedKey(key)}" is not under "${prefix}"; upload order files under "${prefix}".`,
+    );
     this.name = "UnexpectedKeyError";
+  }
+}
+
+/** The output key would be longer than S3 allows, so the orders could never be written. */
+export class OutputKeyTooLongError extends FileRejectedError {
+  constructor(keyBytes: number, outputKeyBytes: number, maxBytes: number) {
+    super(`The key is ${keyBytes} bytes long (UTF-8), so its output key would be ${outputKeyBytes}, more than S3's limit of ${maxBytes}; shorten the file name by at least ${outputKeyBytes - maxBytes} bytes.`);
+    this.name = "OutputKeyTooLongError";
   }
 }
 

@@ -34,6 +34,14 @@ export function isUnderPrefix(key: string, prefix: string): boolean {
   return key.startsWith(prefix) && key.length > prefix.length;
 }
 
+/** The longest object key S3 accepts, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+/** Whether S3 accepts `key` as an object key: at most 1,024 bytes of UTF-8. */
+export function fitsS3Key(key: string): boolean {
+  return Buffer.byteLength(key, "utf8") <= MAX_KEY_BYTES;
+}
+
 /** `processed/<key after incoming/>.ndjson`, for a key under `incomingPrefix`. */
 export function outputKeyFor(key: string, incomingPrefix: string, outputPrefix: string): string {
   return `${outputPrefix}${key.slice(incomingPrefix.length)}.ndjson`;

@@ -12,6 +12,7 @@ import {
   FileTooLargeError,
   ForeignBucketError,
   ObjectGoneError,
+  OutputKeyTooLongError,
   ProcessingTimeoutError,
   RequestStalledError,
   TimeShareExhaustedError,
@@ -19,7 +20,7 @@ import {
   UnexpectedKeyError,
   UnsupportedFormatError,
 } from "./errors";
-import { formatOfKey, isUnderPrefix, outputKeyFor } from "./keys";
+import { fitsS3Key, formatOfKey, isUnderPrefix, MAX_KEY_BYTES, outputKeyFor } from "./keys";
 import { LIMITS } from "./limits";
 import { appendHistory, errorEntries, type FinalFields, type MetadataItem, processingItem } from "./metadata-item";
 import type { MetadataStore } from "./metadata-store";
@@ -47,7 +48,7 @@ export interface ProcessorDeps {
 }
 
 /** How a record ended, for the handler's log. */
-export type RecordOutcome = FinalStatus | "IGNORED_FOLDER" | "IGNORED_OLDER" | "REPUBLISHED" | "SUPERSEDED";
+export type RecordOutcome = FinalStatus | "IGNORED_EVENT" | "IGNORED_FOLDER" | "IGNORED_OLDER" | "REPUBLISHED" | "SUPERSEDED";
 
 const STATUS_METRIC: Readonly<Record<FinalStatus, string>> = {
   SUCCEEDED: METRIC.filesSucceeded,
@@ -82,6 +83,12 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
   const event = objectEvent(record);
   if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
   logger.appendKeys(recordLogKeys(event));
+  // The notification subscribes to ObjectCreated only; any other event (a delete marker, a restore)
+  // announces no new content, and processing it would overwrite the file's outcome.
+  if (record.eventName !== undefined && !record.eventName.startsWith("ObjectCreated:")) {
+    logger.warn("Ignoring an event that announces no new object", { eventName: record.eventName });
+    return "IGNORED_EVENT";
+  }
   if (isFolderMarker(event)) {
     // The S3 console's "Create folder" writes an empty object named like the folder: not a file.
     logger.info("Ignoring a folder marker");
@@ -162,6 +169,7 @@ async function streamFile(attempt: Attempt, deps: ProcessorDeps): Promise<FileRe
   const remainingMs = deps.remainingMs();
   try {
     if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
+    if (!fitsS3Key(attempt.outputKey)) throw new OutputKeyTooLongError(Buffer.byteLength(event.key), Buffer.byteLength(attempt.outputKey), MAX_KEY_BYTES);
     if (format === FORMAT.unknown) throw new UnsupportedFormatError(event.key);
     if (event.sizeBytes > config.maxFileBytes) throw new FileTooLargeError(event.sizeBytes, config.maxFileBytes);
     const budgetMs = remainingMs - LIMITS.timeoutReserveMs;
@@ -252,9 +260,10 @@ function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, ke
  * again on a repeated delivery, so a failed publish or delete is retried.
  */
 async function settle(item: MetadataItem, deps: ProcessorDeps): Promise<void> {
-  if (item.Status === FILE_STATUS.failed && isUnderPrefix(item.FileName, deps.config.incomingPrefix)) {
-    await deleteOutput(deps.s3, deps.config.bucketName, outputKeyFor(item.FileName, deps.config.incomingPrefix, deps.config.outputPrefix));
-  }
+  const { incomingPrefix, outputPrefix, bucketName } = deps.config;
+  const outputKey = isUnderPrefix(item.FileName, incomingPrefix) ? outputKeyFor(item.FileName, incomingPrefix, outputPrefix) : undefined;
+  // No output can exist under a key S3 refuses, and S3 would refuse the delete too.
+  if (item.Status === FILE_STATUS.failed && outputKey !== undefined && fitsS3Key(outputKey)) await deleteOutput(deps.s3, bucketName, outputKey);
   await deps.sns.send(new PublishCommand(statusMessage(item, deps.config.statusTopicArn)));
 }
 

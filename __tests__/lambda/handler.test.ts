@@ -279,6 +279,39 @@ describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
     expect(output.json().some((line) => line.message === "Ignoring a folder marker" && line.s3Key === "incoming/2025-07/")).toBe(true);
   });
 
+  it("ends FAILED, saying by how much to shorten the name, when the output key would pass S3's 1,024 bytes", async () => {
+    // Prepare: a 1,020-byte key (S3 takes up to 1,024), in folders of 200 characters as a file system
+    // must hold them; its output key processed/<...>.ndjson would be 1,028. s3rver does not enforce
+    // the limit, so without the check the file would SUCCEED here and be retried forever on S3.
+    const key = `incoming/${`${"k".repeat(199)}/`.repeat(5)}${"k".repeat(7)}.csv`;
+    expect(Buffer.byteLength(key)).toBe(1020);
+
+    // Act
+    const { item } = await run(key, csvText(ORDERS));
+
+    // Assess
+    expect(item).toMatchObject({
+      Status: "FAILED",
+      FailureReason: "The key is 1020 bytes long (UTF-8), so its output key would be 1028, more than S3's limit of 1024; shorten the file name by at least 4 bytes.",
+    });
+    expect(await env.exists(`processed/${key.slice("incoming/".length)}.ndjson`)).toBe(false);
+    expect(messageFor(key).map((m) => m.attributes.Status)).toEqual(["FAILED"]);
+  });
+
+  it("ignores an event that announces no new object, such as a delete marker: the file's outcome stands", async () => {
+    // Prepare
+    const key = "incoming/removed/orders.csv";
+    const { object, item } = await run(key, csvText(ORDERS));
+
+    // Act
+    await handler(eventFor({ ...object, eventName: "ObjectRemoved:DeleteMarkerCreated", sequencer: env.clock.next() }), fakeContext());
+
+    // Assess
+    expect(await env.item(key)).toEqual(item);
+    expect(await env.exists("processed/removed/orders.csv.ndjson")).toBe(true);
+    expect(messageFor(key)).toHaveLength(1);
+  });
+
   it("cuts a long key short in a failure reason, keeping the fix", async () => {
     // Prepare: an event for a key of 1,024 characters (S3's longest) outside incoming/, which the reason quotes.
     const key = `elsewhere/${"k".repeat(1010)}.csv`;

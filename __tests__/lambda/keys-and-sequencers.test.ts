@@ -1,4 +1,5 @@
 import { decideDelivery } from "../../lambda-src/delivery";
+import { UnexpectedKeyError } from "../../lambda-src/errors";
 import { decodeEventKey, formatOfKey, isUnderPrefix, outputKeyFor } from "../../lambda-src/keys";
 import type { MetadataItem } from "../../lambda-src/metadata-item";
 import { compareSequencers } from "../../lambda-src/sequencer";
@@ -33,6 +34,13 @@ describe("event keys", () => {
     expect(outputKeyFor("incoming/p/orders 1.csv", "incoming/", "processed/")).toBe("processed/p/orders 1.csv.ndjson");
     expect(isUnderPrefix("incoming/", "incoming/")).toBe(false);
     expect(isUnderPrefix("other/a.csv", "incoming/")).toBe(false);
+  });
+});
+
+describe("the reason for a key with no file under the prefix", () => {
+  it("says the object has no file name when its key is the prefix itself, and where to upload otherwise", () => {
+    expect(new UnexpectedKeyError("incoming/", "incoming/").message).toBe('The object "incoming/" has no file name after "incoming/"; upload order files as "incoming/<name>.csv" (or .json, .ndjson, .jsonl, .xml).');
+    expect(new UnexpectedKeyError("elsewhere/a.csv", "incoming/").message).toBe('The key "elsewhere/a.csv" is not under "incoming/"; upload order files under "incoming/".');
   });
 });
 
