@@ -52,7 +52,7 @@ const PIPELINE_DEV_ADDRESSES = [
   "data.aws_iam_policy_document.processor_assume_role",
   "data.aws_iam_policy_document.processor_permissions",
   "data.aws_iam_policy_document.status_topic_policy",
-  "data.aws_iam_policy_document.upload_tls_only",
+  "data.aws_iam_policy_document.upload_bucket_policy",
   "data.aws_partition.partition",
 ];
 
@@ -96,7 +96,7 @@ const PIPELINE_PROD_ADDRESSES = [
   "data.aws_iam_policy_document.processor_assume_role",
   "data.aws_iam_policy_document.processor_permissions",
   "data.aws_iam_policy_document.status_topic_policy",
-  "data.aws_iam_policy_document.upload_tls_only",
+  "data.aws_iam_policy_document.upload_bucket_policy",
   "data.aws_partition.partition",
 ];
 

@@ -119,7 +119,7 @@ describe("operations and security hardening (dev)", () => {
     it.each([
       ["status_topic_policy", ["sns:Publish"], ["${aws_sns_topic.status.arn}"]],
       ["failed_events_tls_only", ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"], ["${aws_sqs_queue.failed_events.arn}"]],
-      ["upload_tls_only", ["s3:*"], ["${aws_s3_bucket.upload.arn}", "${aws_s3_bucket.upload.arn}/*"]],
+      ["upload_bucket_policy", ["s3:*"], ["${aws_s3_bucket.upload.arn}", "${aws_s3_bucket.upload.arn}/*"]],
     ])("%s refuses every request made without TLS, to anyone", (document, actions, resources) => {
       expect(statement(json, document, "DenyInsecureTransport")).toEqual({
         sid: "DenyInsecureTransport",

@@ -72,7 +72,7 @@ describe("PipelineStack (dev)", () => {
     });
 
     it("denies every request made without TLS", () => {
-      const doc = json.data.aws_iam_policy_document.upload_tls_only.statement as unknown[];
+      const doc = json.data.aws_iam_policy_document.upload_bucket_policy.statement as unknown[];
       expect(doc).toContainEqual(
         expect.objectContaining({
           effect: "Deny",
@@ -82,9 +82,35 @@ describe("PipelineStack (dev)", () => {
         }),
       );
       expect(onlyResource(json, "aws_s3_bucket_policy")).toMatchObject({
-        policy: "${data.aws_iam_policy_document.upload_tls_only.json}",
+        policy: "${data.aws_iam_policy_document.upload_bucket_policy.json}",
         // S3 refuses two edits of one bucket at once, and the public access block must be in place first.
         depends_on: ["aws_s3_bucket_public_access_block.upload"],
+      });
+    });
+
+    it("refuses uploads the function could never read: a customer-provided key, or a KMS key other than the stack's", () => {
+      const doc = json.data.aws_iam_policy_document.upload_bucket_policy.statement as { sid?: string }[];
+      const objects = ["${aws_s3_bucket.upload.arn}/*"];
+      const anyone = [{ type: "*", identifiers: ["*"] }];
+      expect(doc.find((s) => s.sid === "DenyCustomerProvidedKeys")).toEqual({
+        sid: "DenyCustomerProvidedKeys",
+        effect: "Deny",
+        principals: anyone,
+        actions: ["s3:PutObject"],
+        resources: objects,
+        condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
+      });
+      // Both conditions: StringNotEquals alone would also refuse every upload that names no key.
+      expect(doc.find((s) => s.sid === "DenyOtherKmsKeys")).toEqual({
+        sid: "DenyOtherKmsKeys",
+        effect: "Deny",
+        principals: anyone,
+        actions: ["s3:PutObject"],
+        resources: objects,
+        condition: [
+          { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] },
+          { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["${aws_kms_key.pipeline.arn}"] },
+        ],
       });
     });
 

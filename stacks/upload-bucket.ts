@@ -1,4 +1,4 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -47,13 +47,14 @@ export interface UploadBucketProps {
 
 /**
  * The bucket partners upload to: versioned, encrypted, private (all four public-access blocks,
- * owner-enforced objects), TLS-only, and with lifecycle rules that clean up after failed uploads.
+ * owner-enforced objects), TLS-only, refusing uploads the function could never read, and with
+ * lifecycle rules that clean up after failed uploads.
  * Terraform addresses are `<type>.<id>` (e.g. `aws_s3_bucket.upload`) so they stay readable in state.
  */
 export class UploadBucket extends Construct {
   /** The bucket itself. */
   public readonly bucket: S3Bucket;
-  /** The TLS-only bucket policy; S3 notifications must wait for it (one bucket edit at a time). */
+  /** The bucket policy (TLS only, readable uploads only); S3 notifications must wait for it (one bucket edit at a time). */
   public readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: UploadBucketProps) {
@@ -99,15 +100,15 @@ export class UploadBucket extends Construct {
       rule: { objectOwnership: "BucketOwnerEnforced" },
     }).overrideLogicalId(id);
 
-    const tlsOnly = new DataAwsIamPolicyDocument(this, "tls-only", {
-      statement: [denyInsecureTransport(["s3:*"], [this.bucket.arn, `${this.bucket.arn}/*`])],
+    const document = new DataAwsIamPolicyDocument(this, "policy-document", {
+      statement: [denyInsecureTransport(["s3:*"], [this.bucket.arn, `${this.bucket.arn}/*`]), ...denyUnreadableUploads(`${this.bucket.arn}/*`, props.kmsKey?.arn)],
     });
-    tlsOnly.overrideLogicalId(`${id}_tls_only`);
+    document.overrideLogicalId(`${id}_bucket_policy`);
 
     // The policy waits for the public-access block: S3 refuses concurrent edits of one bucket.
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucketId,
-      policy: tlsOnly.json,
+      policy: document.json,
       dependsOn: [publicAccess],
     });
     this.policy.overrideLogicalId(id);
@@ -136,4 +137,35 @@ export class UploadBucket extends Construct {
       ],
     }).overrideLogicalId(id);
   }
+}
+
+/**
+ * Refuses, at upload, objects the function could never read, so the uploader sees why at once
+ * instead of the file failing every retry: one encrypted with a customer-provided key (SSE-C; S3
+ * keeps no copy of it), or under a KMS key other than `kmsKeyArn`, the only one the function's role
+ * may use (with no `kmsKeyArn`, any KMS key the request names). An upload that names no key gets
+ * the bucket's default encryption.
+ */
+function denyUnreadableUploads(objects: string, kmsKeyArn: string | undefined): DataAwsIamPolicyDocumentStatement[] {
+  const anyone = [{ type: "*", identifiers: ["*"] }];
+  const kmsKeyId = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+  return [
+    {
+      sid: "DenyCustomerProvidedKeys",
+      effect: "Deny",
+      principals: anyone,
+      actions: ["s3:PutObject"],
+      resources: [objects],
+      condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
+    },
+    {
+      sid: "DenyOtherKmsKeys",
+      effect: "Deny",
+      principals: anyone,
+      actions: ["s3:PutObject"],
+      resources: [objects],
+      // Both must hold: a negated operator alone also matches a request without the header.
+      condition: [{ test: "Null", variable: kmsKeyId, values: ["false"] }, ...(kmsKeyArn !== undefined ? [{ test: "StringNotEquals", variable: kmsKeyId, values: [kmsKeyArn] }] : [])],
+    },
+  ];
 }
