@@ -109,7 +109,12 @@ describe("PipelineStack (dev)", () => {
         resources: objects,
         condition: [
           { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] },
-          { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["${aws_kms_key.pipeline.arn}"] },
+          // S3 compares the name as the upload gives it: ARN, id, alias ARN or alias.
+          {
+            test: "StringNotEquals",
+            variable: "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            values: ["${aws_kms_key.pipeline.arn}", "${aws_kms_key.pipeline.key_id}", "${aws_kms_alias.pipeline.arn}", "${aws_kms_alias.pipeline.name}"],
+          },
         ],
       });
     });

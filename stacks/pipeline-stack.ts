@@ -99,6 +99,7 @@ export class PipelineStack extends TerraformStack {
       bucketName: config.bucketName,
       forceDestroy: config.forceDestroy,
       kmsKey,
+      kmsKeyAliases: [this.encryption.alias],
     });
     this.metadata = new MetadataTable(this, "metadata", {
       tableName: `${name}-files`,

@@ -1,4 +1,5 @@
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -32,6 +33,11 @@ export interface UploadBucketProps {
    * @default - SSE-S3 (AES256)
    */
   readonly kmsKey?: KmsKey;
+  /**
+   * Aliases of `kmsKey` an upload may name it by (an upload naming any other key is refused).
+   * @default - none: only the key's ARN and id
+   */
+  readonly kmsKeyAliases?: readonly KmsAlias[];
   /**
    * Days after which a replaced or deleted object version is removed; a delete marker with no
    * version left behind it is removed as well.
@@ -101,7 +107,7 @@ export class UploadBucket extends Construct {
     }).overrideLogicalId(id);
 
     const document = new DataAwsIamPolicyDocument(this, "policy-document", {
-      statement: [denyInsecureTransport(["s3:*"], [this.bucket.arn, `${this.bucket.arn}/*`]), ...denyUnreadableUploads(`${this.bucket.arn}/*`, props.kmsKey?.arn)],
+      statement: [denyInsecureTransport(["s3:*"], [this.bucket.arn, `${this.bucket.arn}/*`]), ...denyUnreadableUploads(`${this.bucket.arn}/*`, kmsKeyNames(props))],
     });
     document.overrideLogicalId(`${id}_bucket_policy`);
 
@@ -139,14 +145,21 @@ export class UploadBucket extends Construct {
   }
 }
 
+/** Every name an upload may give the bucket's key: its ARN and id, and each alias's name and ARN. */
+function kmsKeyNames(props: UploadBucketProps): string[] | undefined {
+  if (props.kmsKey === undefined) return undefined;
+  return [props.kmsKey.arn, props.kmsKey.keyId, ...(props.kmsKeyAliases ?? []).flatMap((alias) => [alias.arn, alias.name])];
+}
+
 /**
  * Refuses, at upload, objects the function could never read, so the uploader sees why at once
  * instead of the file failing every retry: one encrypted with a customer-provided key (SSE-C; S3
- * keeps no copy of it), or under a KMS key other than `kmsKeyArn`, the only one the function's role
- * may use (with no `kmsKeyArn`, any KMS key the request names). An upload that names no key gets
- * the bucket's default encryption.
+ * keeps no copy of it), or under a KMS key the request names that is not the bucket's (named by
+ * one of `kmsKeyNames`; with none, any KMS key), since the function's role may use only that one.
+ * An upload that names no key is let through: it gets the bucket's default encryption, or with an
+ * explicit `aws:kms` and no key, S3's own key for the account, which the function can read too.
  */
-function denyUnreadableUploads(objects: string, kmsKeyArn: string | undefined): DataAwsIamPolicyDocumentStatement[] {
+function denyUnreadableUploads(objects: string, kmsKeyNames: readonly string[] | undefined): DataAwsIamPolicyDocumentStatement[] {
   const anyone = [{ type: "*", identifiers: ["*"] }];
   const kmsKeyId = "s3:x-amz-server-side-encryption-aws-kms-key-id";
   return [
@@ -165,7 +178,7 @@ function denyUnreadableUploads(objects: string, kmsKeyArn: string | undefined): 
       actions: ["s3:PutObject"],
       resources: [objects],
       // Both must hold: a negated operator alone also matches a request without the header.
-      condition: [{ test: "Null", variable: kmsKeyId, values: ["false"] }, ...(kmsKeyArn !== undefined ? [{ test: "StringNotEquals", variable: kmsKeyId, values: [kmsKeyArn] }] : [])],
+      condition: [{ test: "Null", variable: kmsKeyId, values: ["false"] }, ...(kmsKeyNames !== undefined ? [{ test: "StringNotEquals", variable: kmsKeyId, values: [...kmsKeyNames] }] : [])],
     },
   ];
 }
