@@ -81,11 +81,23 @@ export class EmptyFileError extends FileRejectedError {
   }
 }
 
+/** What a file that is not UTF-8 text turned out to be, by its first bytes. */
+export type NotTextKind = "gzip" | "zip" | "utf-16";
+
+const NOT_TEXT_REASONS: Readonly<Record<NotTextKind, string>> = {
+  gzip: "The file is gzip-compressed, not UTF-8 text; upload it uncompressed (and without Content-Encoding: gzip).",
+  zip: "The file is a ZIP archive (an Excel workbook is one), not UTF-8 text; export or save it as CSV UTF-8, JSON or XML text.",
+  "utf-16": "The file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8.",
+};
+
 /** The bytes are not UTF-8. */
 export class InvalidEncodingError extends FileRejectedError {
-  /** @param byteOffset where the first bad byte is, counted from 0 as hex dumps count */
-  constructor(byteOffset: number) {
-    super(`The file is not valid UTF-8 (its first bad byte is at offset ${byteOffset}, counting from 0); save it as UTF-8.`);
+  /**
+   * @param byteOffset where the first bad byte is, counted from 0 as hex dumps count
+   * @param kind what the file's first bytes say it is instead, when they say
+   */
+  constructor(byteOffset: number, kind?: NotTextKind) {
+    super(kind !== undefined ? NOT_TEXT_REASONS[kind] : `The file is not valid UTF-8 (its first bad byte is at offset ${byteOffset}, counting from 0); save it as UTF-8.`);
     this.name = "InvalidEncodingError";
   }
 }

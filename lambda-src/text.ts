@@ -1,5 +1,5 @@
 import { isAscii } from "node:buffer";
-import { EmptyFileError, FileTooLargeError, InvalidEncodingError } from "./errors";
+import { EmptyFileError, FileTooLargeError, InvalidEncodingError, type NotTextKind } from "./errors";
 
 /** Counts of what `decodeText` has read so far. */
 export interface ReadProgress {
@@ -71,6 +71,8 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
   let carried: Uint8Array = NO_BYTES;
   /** Set when the decoder refused a chunk: thrown once the text before the bad byte is yielded. */
   let failure: InvalidEncodingError | undefined;
+  /** The file's first bytes, which name what a file that is not text is instead. */
+  let head: Uint8Array = NO_BYTES;
   /** The chunk's text; on invalid UTF-8, the text before the bad byte, with `failure` set. */
   const decode = (chunk?: Uint8Array): string => {
     try {
@@ -80,7 +82,7 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
       const bytes = chunk === undefined ? carried : Buffer.concat([carried, chunk]);
       const start = progress.bytes - bytes.byteLength;
       const bad = Math.max(0, firstInvalidUtf8(bytes));
-      failure = new InvalidEncodingError(start + bad);
+      failure = new InvalidEncodingError(start + bad, notTextKind(head));
       // A BOM is dropped only at the start of the file.
       return new TextDecoder("utf-8", { ignoreBOM: start > 0 }).decode(bytes.subarray(0, bad));
     }
@@ -88,6 +90,7 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
   /** The decoder has seen the start of the stream and holds no partial character. */
   let clean = false;
   for await (const chunk of source) {
+    if (head.byteLength < 4) head = Buffer.concat([head, chunk.subarray(0, 4 - head.byteLength)]);
     progress.bytes += chunk.byteLength;
     if (progress.bytes > maxBytes) throw new FileTooLargeError(progress.bytes, maxBytes);
     let text: string;
@@ -109,6 +112,14 @@ export async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: n
   if (!content) content = NON_BLANK.test(rest);
   if (!content) throw new EmptyFileError();
   if (rest.length > 0) yield rest;
+}
+
+/** What the first bytes of a file that is not UTF-8 say it is: gzip, ZIP or UTF-16 (by its BOM). */
+function notTextKind(head: Uint8Array): NotTextKind | undefined {
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return "zip";
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return "utf-16";
+  return undefined;
 }
 
 /** A visible ASCII character: never whitespace to `String.prototype.trim`. */

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { gzipSync } from "node:zlib";
 import { InvalidEncodingError, MalformedFileError } from "../../lambda-src/errors";
 import { LIMITS } from "../../lambda-src/limits";
 import { CsvRowReader, parseCsv } from "../../lambda-src/parsers/csv";
@@ -48,6 +49,27 @@ describe("decodeText", () => {
     await expect(decoded([bytes("ab"), [0xe2, 0x82], bytes("c")])).rejects.toBeInstanceOf(InvalidEncodingError);
   });
 
+  it("names a gzip file, a ZIP archive and UTF-16 text by their first bytes, saying how to save them", async () => {
+    const utf16 = (text: string, encoding: "utf16le" | "utf16be"): number[] => {
+      const le = [...Buffer.from(`\uFEFF${text}`, "utf16le")];
+      // Node has no utf16be encoder: swap each pair of the little-endian bytes.
+      return encoding === "utf16le" ? le : le.map((_, i) => le[i ^ 1]);
+    };
+    const cases: [number[], RegExp][] = [
+      [[...gzipSync("order_id,customer_id\nA1,C1\n")], /^The file is gzip-compressed, not UTF-8 text; upload it uncompressed/],
+      [[0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0xff, 0xfe], /^The file is a ZIP archive \(an Excel workbook is one\), not UTF-8 text; export or save it as CSV UTF-8/],
+      [utf16("order_id,customer_id\n", "utf16le"), /^The file is UTF-16 text \(it starts with a UTF-16 byte-order mark\); save it as UTF-8\.$/],
+      [utf16("order_id,customer_id\n", "utf16be"), /^The file is UTF-16 text/],
+    ];
+    for (const [file, reason] of cases) {
+      // Whole, or two bytes at a time: a body's first chunk is kilobytes, and two bytes name each kind.
+      await expect(decoded([file])).rejects.toThrow(reason);
+      await expect(decoded(file.flatMap((byte, i) => (i % 2 === 0 ? [file.slice(i, i + 2)] : [])))).rejects.toThrow(reason);
+    }
+    // Other bad bytes are named by their offset, as before.
+    await expect(decoded([[0x1f, 0x61, 0xff]])).rejects.toThrow("(its first bad byte is at offset 2, counting from 0)");
+  });
+
   it("hands over the text before a bad byte first, so a problem earlier in the file is reported first", async () => {
     const pieces: string[] = [];
     const read = async (): Promise<void> => {
@@ -66,7 +88,7 @@ describe("decodeText", () => {
 
   it.each([
     ["a Latin-1 letter after ASCII", [...bytes("x".repeat(99)), 0xe9, ...bytes("y".repeat(25))], 99],
-    ["UTF-16 with its byte-order mark", [0xff, 0xfe, 0x61, 0x00, 0x62, 0x00], 0],
+    ["a bad first byte", [0xff, 0x61, 0x00, 0x62, 0x00], 0],
     ["a bad second byte after multi-byte letters", [...bytes("a€"), 0xe2, 0x28, 0xa1, ...bytes("bc")], 4],
     ["an overlong form", [...bytes("xyz"), 0xc0, 0xaf], 3],
     ["a surrogate", [...bytes("é"), 0xed, 0xa0, 0x80, ...bytes("z")], 2],
