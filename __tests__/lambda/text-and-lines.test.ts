@@ -64,7 +64,7 @@ describe("decodeText", () => {
     for (const [file, reason] of cases) {
       // Whole, or two bytes at a time: a body's first chunk is kilobytes, and two bytes name each kind.
       await expect(decoded([file])).rejects.toThrow(reason);
-      await expect(decoded(file.flatMap((byte, i) => (i % 2 === 0 ? [file.slice(i, i + 2)] : [])))).rejects.toThrow(reason);
+      await expect(decoded(file.flatMap((_byte, i) => (i % 2 === 0 ? [file.slice(i, i + 2)] : [])))).rejects.toThrow(reason);
     }
     // Other bad bytes are named by their offset, as before.
     await expect(decoded([[0x1f, 0x61, 0xff]])).rejects.toThrow("(its first bad byte is at offset 2, counting from 0)");
