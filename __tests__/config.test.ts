@@ -62,6 +62,21 @@ describe("resolveConfig", () => {
     });
   });
 
+  it("refuses alarm windows CloudWatch refuses, and an age alarm the queue's retention would never let fire", () => {
+    expect(problemsOf(fileWith({ alarmPeriodSeconds: 1800, alarmEvaluationPeriods: 100 }))).toEqual([
+      "stages.dev.alarmEvaluationPeriods: 100 periods of alarmPeriodSeconds 1800 s are 180000 s, more than CloudWatch allows (86400 s for periods under an hour); use at most 48 periods",
+    ]);
+    expect(problemsOf(fileWith({ alarmPeriodSeconds: 86400, alarmEvaluationPeriods: 8 }))).toEqual([
+      "stages.dev.alarmEvaluationPeriods: 8 periods of alarmPeriodSeconds 86400 s are 691200 s, more than CloudWatch allows (604800 s in all); use at most 7 periods",
+    ]);
+    expect(() => resolveConfig(fileWith({ alarmPeriodSeconds: 3600, alarmEvaluationPeriods: 100 }))).not.toThrow();
+    expect(() => resolveConfig(fileWith({ alarmPeriodSeconds: 1800, alarmEvaluationPeriods: 48 }))).not.toThrow();
+    expect(problemsOf(fileWith({ failedEventAgeAlarmSeconds: 1209600 }))).toEqual([
+      expect.stringMatching(/^stages\.dev\.failedEventAgeAlarmSeconds: 1209600 s leaves less than one alarmPeriodSeconds \(300 s\) before the on-failure queue drops an event, after 1209600 s, so the alarm could never fire; use at most 1209300$/),
+    ]);
+    expect(() => resolveConfig(fileWith({ failedEventAgeAlarmSeconds: 1209300 }))).not.toThrow();
+  });
+
   it("accepts every kind of AWS region code", () => {
     for (const region of ["eu-west-1", "ap-southeast-7", "mx-central-1", "cn-northwest-1", "us-gov-west-1", "us-isob-east-1", "us-isof-south-1", "eu-isoe-west-1", "eusc-de-east-1"]) {
       expect(stage(fileWith({ region }), "dev").region).toBe(region);

@@ -190,6 +190,13 @@ describe("operations and security hardening (dev)", () => {
     it("measures duration at p99 and the function's own metrics by its service dimension", () => {
       expect(alarms.duration_p99).toMatchObject({ extended_statistic: "p99", dimensions: { FunctionName: "order-pipeline-dev-processor" } });
       expect(alarms.failed_files).toMatchObject({ dimensions: { service: "order-pipeline-dev-processor" } });
+      // Powertools publishes FilesFailed under the function's POWERTOOLS_* settings: an alarm that
+      // names another service or namespace watches a metric nobody emits, and never fires.
+      const { variables } = onlyResource(json, "aws_lambda_function").environment as { variables: Record<string, string> };
+      expect({ service: (alarms.failed_files.dimensions as Record<string, string>).service, namespace: alarms.failed_files.namespace }).toEqual({
+        service: variables.POWERTOOLS_SERVICE_NAME,
+        namespace: variables.POWERTOOLS_METRICS_NAMESPACE,
+      });
       expect(alarms.failed_events_visible).toMatchObject({ dimensions: { QueueName: "${aws_sqs_queue.failed_events.name}" } });
     });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { LIMITS } from "../lambda-src/limits";
-import { FAILURE_DESTINATION_DEFAULTS } from "./failure-destination";
+import { FAILED_EVENT_RETENTION_SECONDS, FAILURE_DESTINATION_DEFAULTS } from "./failure-destination";
 import { METADATA_TABLE_DEFAULTS } from "./metadata-table";
 import { ALARM_DEFAULTS } from "./pipeline-alarms";
 import { PROCESSOR_DEFAULTS } from "./processor-function";
@@ -335,7 +335,24 @@ export function validateStage(c: StageConfig): string[] {
   }
   checkInt(p, "alarmEvaluationPeriods", c.alarmEvaluationPeriods, 1, 100, "periods");
   checkInt(p, "durationAlarmPercent", c.durationAlarmPercent, 1, 100, "percent");
-  checkInt(p, "failedEventAgeAlarmSeconds", c.failedEventAgeAlarmSeconds, 60, 1209600, "seconds");
+  checkInt(p, "failedEventAgeAlarmSeconds", c.failedEventAgeAlarmSeconds, 60, FAILED_EVENT_RETENTION_SECONDS, "seconds");
+  const period = c.alarmPeriodSeconds;
+  const periods = c.alarmEvaluationPeriods;
+  if (Number.isInteger(period) && Number.isInteger(periods)) {
+    // CloudWatch's limit on period x evaluation periods: PutMetricAlarm refuses more at deploy.
+    const limit = period < 3600 ? 86400 : 604800;
+    if (period * periods > limit) {
+      p.push(
+        `alarmEvaluationPeriods: ${periods} periods of alarmPeriodSeconds ${period} s are ${period * periods} s, more than CloudWatch allows (${limit} s ${period < 3600 ? "for periods under an hour" : "in all"}); use at most ${Math.floor(limit / period)} periods`,
+      );
+    }
+    const age = c.failedEventAgeAlarmSeconds;
+    if (Number.isInteger(age) && age <= FAILED_EVENT_RETENTION_SECONDS && age + period > FAILED_EVENT_RETENTION_SECONDS) {
+      p.push(
+        `failedEventAgeAlarmSeconds: ${age} s leaves less than one alarmPeriodSeconds (${period} s) before the on-failure queue drops an event, after ${FAILED_EVENT_RETENTION_SECONDS} s, so the alarm could never fire; use at most ${FAILED_EVENT_RETENTION_SECONDS - period}`,
+      );
+    }
+  }
   for (const key of ["incomingPrefix", "processedPrefix"] as const) {
     const value = c[key];
     if (typeof value !== "string" || !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(value)) {

@@ -10,6 +10,9 @@ import { Construct } from "constructs";
 import { denyInsecureTransport } from "./policy-statements";
 
 /** Lambda's async retry settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
+/** How long the on-failure queue keeps an event: SQS's longest, 14 days. */
+export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
 export const FAILURE_DESTINATION_DEFAULTS = { maxRetryAttempts: 2, maxEventAgeSeconds: 6 * 60 * 60 } as const;
 
 /** Settings of the on-failure destination. */
@@ -52,7 +55,7 @@ export class FailureDestination extends Construct {
     super(scope, id);
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
-      messageRetentionSeconds: 14 * 24 * 60 * 60,
+      messageRetentionSeconds: FAILED_EVENT_RETENTION_SECONDS,
       sqsManagedSseEnabled: props.kmsKey === undefined ? true : undefined,
       kmsMasterKeyId: props.kmsKey?.arn,
       kmsDataKeyReusePeriodSeconds: props.kmsKey === undefined ? undefined : 300,

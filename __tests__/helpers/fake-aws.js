@@ -27,7 +27,8 @@ if (command === "sqs get-queue-url") {
   const max = Number(option("--max-number-of-messages") ?? 1);
   const visible = state.messages.filter((m) => !m.hidden).slice(0, max);
   for (const message of visible) message.hidden = true;
-  process.stdout.write(JSON.stringify(visible.length > 0 ? { Messages: visible.map(({ hidden: _hidden, ...m }) => m) } : {}));
+  // The real CLI prints nothing at all for an empty receive, not even {}.
+  if (visible.length > 0) process.stdout.write(JSON.stringify({ Messages: visible.map(({ hidden: _hidden, ...m }) => m) }));
 } else if (command === "sqs delete-message") {
   state.messages = state.messages.filter((m) => m.ReceiptHandle !== option("--receipt-handle"));
 } else if (command === "lambda invoke") {
