@@ -1,6 +1,6 @@
 import { decideDelivery } from "../../lambda-src/delivery";
 import { UnexpectedKeyError } from "../../lambda-src/errors";
-import { decodeEventKey, formatOfKey, isUnderPrefix, outputKeyFor } from "../../lambda-src/keys";
+import { decodeEventKey, fitsS3Key, formatOfKey, isUnderPrefix, outputKeyFor } from "../../lambda-src/keys";
 import type { MetadataItem } from "../../lambda-src/metadata-item";
 import { compareSequencers } from "../../lambda-src/sequencer";
 import { encodeEventKey } from "../../local/s3-event";
@@ -35,6 +35,13 @@ describe("event keys", () => {
     expect(isUnderPrefix("incoming/", "incoming/")).toBe(false);
     expect(isUnderPrefix("other/a.csv", "incoming/")).toBe(false);
   });
+
+  it("measures S3's key limit in UTF-8 bytes, not characters", () => {
+    expect(fitsS3Key("a".repeat(1024))).toBe(true);
+    expect(fitsS3Key("a".repeat(1025))).toBe(false);
+    expect(fitsS3Key("é".repeat(512))).toBe(true);
+    expect(fitsS3Key("é".repeat(513))).toBe(false);
+  });
 });
 
 describe("the reason for a key with no file under the prefix", () => {
@@ -66,9 +73,11 @@ describe("decideDelivery", () => {
     expect(decideDelivery(recorded({}), "0055AED6DCD90281E4")).toEqual({ action: "ignore", recordedSequencer: "0055AED6DCD90281E5" });
   });
 
-  it("republishes only when the same sequencer already finished", () => {
-    const item = recorded({ Status: "FAILED" });
-    expect(decideDelivery(item, "0055AED6DCD90281E500")).toEqual({ action: "republish", item });
+  it("republishes only when the same sequencer already finished, whatever its final status", () => {
+    for (const Status of ["SUCCEEDED", "PARTIAL", "FAILED"] as const) {
+      const item = recorded({ Status });
+      expect(decideDelivery(item, "0055AED6DCD90281E500")).toEqual({ action: "republish", item });
+    }
   });
 
   it("retries an unfinished attempt of the same sequencer as the next attempt", () => {

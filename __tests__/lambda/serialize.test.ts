@@ -49,6 +49,14 @@ describe("NdjsonWriter", () => {
     expect(writtenLines("incoming/a b/ü.csv", orders)).toBe(expectedLines("incoming/a b/ü.csv", orders));
   });
 
+  it("writes a large total that plain numbers still hold exactly, beyond 32-bit digits", () => {
+    // 1,000,000 x 90000.00 stays on the number path (the price is at most SAFE_PRICE minor units).
+    const orders: [RawOrder, SourcePosition][] = [[order("T1", { items: [{ sku: "S", quantity: 1_000_000, unitPrice: "90000.00" }] }), { line: 2 }]];
+    const written = writtenLines("incoming/t.csv", orders);
+    expect((JSON.parse(written) as { total: string }).total).toBe("90000000000.00");
+    expect(written).toBe(expectedLines("incoming/t.csv", orders));
+  });
+
   it("keeps every line whole when blocks fill up between takes", () => {
     const orders: [RawOrder, SourcePosition][] = Array.from({ length: 4000 }, (_, i) => [order(`B${i}`, { customerId: "C".repeat(1 + (i % 7)) }), { line: i + 2 }]);
     const written = writtenLines("incoming/x.csv", orders, Infinity);
@@ -57,7 +65,7 @@ describe("NdjsonWriter", () => {
   });
 
   it("escapes and encodes text as JSON.stringify does: quotes, spaces, controls, non-ASCII at each UTF-8 width, astral and lone surrogates", () => {
-    const texts = ['quo"te', "back\\slash", "tab\tnew\nline\r\b\f", "\u0000\u001f\u007f", "Bestellung-ä", "東京", "😀x", "lone\ud800", "\udfffend", "\u2028\u2029", "x".repeat(60), "a b", "\u{203FF}", "\u{10000}\u{10FFFF}", "\u007e\u0080\u07ff\u0800\uffff"];
+    const texts = ['quo"te', "back\\slash", "tab\tnew\nline\r\b\f", "\u0000\u001f\u007f", "Bestellung-ä", "東京", "😀x", "lone\ud800", "\udfffend", "\udc00\udc00", "\ud800\ud800", "\u2028\u2029", "x".repeat(60), "a b", "\u{203FF}", "\u{10000}\u{10FFFF}", "\u007e\u0080\u07ff\u0800\uffff"];
     const orders: [RawOrder, SourcePosition][] = texts.map((text, i) => [order(`${text}-${i}`, { customerId: `<${text}>`, items: [{ sku: `(${text})`, quantity: 1, unitPrice: "1" }] }), { line: i + 2 }]);
     expect(writtenLines('incoming/"odd"\u0001.json', orders)).toBe(expectedLines('incoming/"odd"\u0001.json', orders));
   });

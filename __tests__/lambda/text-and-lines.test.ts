@@ -182,6 +182,16 @@ describe("parseNdjson line splitting", () => {
   });
 });
 
+describe("parseNdjson line limit, on a last line with no line end", () => {
+  it("rejects it at one character over the limit and reads it at the limit", async () => {
+    const line = (chars: number): string => `{}${" ".repeat(chars - 2)}`;
+    const over = await ndjsonLines(piecesOf(line(LIMITS.maxNdjsonLineChars + 1), 1 << 22));
+    expect(over).toEqual([[1, `line 1 is longer than ${LIMITS.maxNdjsonLineChars} characters; put one order object on each line`]]);
+    const at = await ndjsonLines(piecesOf(line(LIMITS.maxNdjsonLineChars), 1 << 22));
+    expect(at).toEqual([[1, {}]]);
+  });
+});
+
 describe("parseNdjson line limit", () => {
   it("rejects a line longer than the limit wherever the chunks are cut, and reads the lines after it", async () => {
     const order = (id: string): string => JSON.stringify({ orderId: id });
