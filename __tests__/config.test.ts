@@ -106,6 +106,17 @@ describe("resolveConfig", () => {
       ["incomingPrefix", "incoming", /^stages\.dev\.incomingPrefix: "incoming" is not a key prefix; use safe characters ending with '\/'/],
       ["bucketName", "Upload_Bucket", /^stages\.dev\.bucketName: "Upload_Bucket" is not a valid S3 bucket name; use 3-63 lower-case/],
       ["bucketName", "orders-upload", /^stages\.dev\.bucketName: "orders-upload" does not contain the stage "dev"/],
+      ["bucketName", "orders..dev", /^stages\.dev\.bucketName: "orders\.\.dev" is not a valid S3 bucket name/],
+      ["durationAlarmPercent", 0, /^stages\.dev\.durationAlarmPercent: 0 is out of range; use a whole number from 1 to 100 percent$/],
+      ["durationAlarmPercent", 101, /^stages\.dev\.durationAlarmPercent: 101 is out of range/],
+      ["alarmEvaluationPeriods", 0, /^stages\.dev\.alarmEvaluationPeriods: 0 is out of range; use a whole number from 1 to 100 periods$/],
+      ["alarmEvaluationPeriods", 101, /^stages\.dev\.alarmEvaluationPeriods: 101 is out of range/],
+      ["alarmPeriodSeconds", 0, /^stages\.dev\.alarmPeriodSeconds: 0 is out of range; use a whole number from 60 to 86400 seconds$/],
+      ["alarmPeriodSeconds", 86460, /^stages\.dev\.alarmPeriodSeconds: 86460 is out of range/],
+      ["maxFileBytes", 0, /^stages\.dev\.maxFileBytes: 0 is out of range; use a whole number from 1 to 5497558138880 bytes$/],
+      ["maxFileBytes", 5 * 1024 ** 4 + 1, /^stages\.dev\.maxFileBytes: 5497558138881 is out of range/],
+      ["failedEventAgeAlarmSeconds", 59, /^stages\.dev\.failedEventAgeAlarmSeconds: 59 is out of range; use a whole number from 60 to 1209600 seconds$/],
+      ["reservedConcurrency", 1001, /^stages\.dev\.reservedConcurrency: 1001 is out of range; use a whole number from 1 to 1000/],
     ])("fails when %s is %p", (setting, value, message) => {
       expect(problemsOf(fileWith({ [setting]: value }))).toEqual([expect.stringMatching(message)]);
     });

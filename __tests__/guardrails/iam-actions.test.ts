@@ -17,6 +17,11 @@ describe("guardrail 7: no wildcard actions in Allow statements", () => {
     ]);
   });
 
+  it("fails on kms:* and on a ? wildcard in a role's policy: only a KMS key policy may use kms: wildcards", () => {
+    const t = triggerStack({ statements: [{ actions: ["kms:*", "s3:?etObject"], resources: ["${aws_s3_bucket.upload.arn}/incoming/*"] }] });
+    expect(checkIamActions(terraformJson(t.stack))).toEqual([expect.stringContaining('allows wildcard action "kms:*"'), expect.stringContaining('allows wildcard action "s3:?etObject"')]);
+  });
+
   it("fails on * and on not_actions", () => {
     const t = triggerStack({
       statements: [

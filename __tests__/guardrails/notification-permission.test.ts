@@ -54,6 +54,14 @@ describe("guardrail 5: the notification depends on a scoped S3 permission", () =
     ]);
   });
 
+  it("fails on a source_arn that is not the bucket's arn itself: its objects' arn, or its name", () => {
+    for (const sourceArn of ["${aws_s3_bucket.upload.arn}/*", "${aws_s3_bucket.upload.id}"]) {
+      const t = triggerStack();
+      t.permission.sourceArn = sourceArn;
+      expect(checkNotificationPermission(terraformJson(t.stack))).toEqual([expect.stringMatching(/^aws_lambda_permission\.trigger: source_arn is .*set source_arn to "\$\{aws_s3_bucket\.upload\.arn\}"/)]);
+    }
+  });
+
   it("fails when a second notification resource targets the same bucket", () => {
     // Prepare
     const t = triggerStack();

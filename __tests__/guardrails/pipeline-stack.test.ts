@@ -1,15 +1,24 @@
 import { Testing } from "cdktf";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { addGuardrails, runGuardrails, type TerraformJson } from "../../stacks/guardrails";
+import { addGuardrails, guardrails, runGuardrails, type TerraformJson } from "../../stacks/guardrails";
 import { bundleLambda } from "../../stacks/lambda-bundle";
 import { bundleWith, triggerStack } from "../helpers/guardrail-stacks";
 import { buildStack } from "../helpers/stack";
 import { cleanEnv } from "../helpers/clean-env";
 
 describe("addGuardrails", () => {
+  it("runs all seven guardrails of the README's table, in its order", () => {
+    // A guardrail dropped from the list would leave its own unit tests green and the stacks unchecked.
+    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("## What synth checks for you"), readme.indexOf("<!-- /section:guardrails -->"));
+    const documented = [...table.matchAll(/^\| \d+ \| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(documented).toHaveLength(7);
+    expect(guardrails({ bundleDir: "unused" }).map((guardrail) => guardrail.name)).toEqual(documented);
+  });
+
   it.each(["dev", "prod"])("lets the real %s stack through validated synth", (stage) => {
     // Prepare
     const stack = buildStack(stage);

@@ -34,6 +34,13 @@ describe("guardrail 6: the function never writes under its trigger prefix", () =
     ]);
   });
 
+  it("reads a notification with no filter_prefix at all as one on every key, so writing under processed/ loops", () => {
+    const json = terraformJson(triggerStack().stack);
+    const notification = (json.resource?.aws_s3_bucket_notification as Record<string, { lambda_function: Record<string, unknown>[] }>).trigger;
+    delete notification.lambda_function[0].filter_prefix;
+    expect(checkTriggerPrefix(json)).toEqual([expect.stringMatching(/^aws_s3_bucket_notification\.trigger lambda_function\[0\] triggers aws_lambda_function\.processor on prefix "" of aws_s3_bucket\.upload, and the function writes under "processed\/"/), expect.anything()]);
+  });
+
   it("fails when the filter prefix is empty and the role may write anywhere in the bucket", () => {
     const t = triggerStack({
       filterPrefix: "",
