@@ -1,4 +1,5 @@
 import { clip } from "./clip";
+import { MAX_KEY_BYTES } from "./keys";
 import { LIMITS } from "./limits";
 
 /** A key as a reason quotes it: S3 allows 1,024 bytes, and the fix after it must stay in the reason. */
@@ -59,8 +60,10 @@ export class UnexpectedKeyError extends FileRejectedError {
 
 /** The output key would be longer than S3 allows, so the orders could never be written. */
 export class OutputKeyTooLongError extends FileRejectedError {
-  constructor(keyBytes: number, outputKeyBytes: number, maxBytes: number) {
-    super(`The key is ${keyBytes} bytes long (UTF-8), so its output key would be ${outputKeyBytes}, more than S3's limit of ${maxBytes}; shorten the file name by at least ${outputKeyBytes - maxBytes} bytes.`);
+  constructor(key: string, outputKey: string) {
+    const keyBytes = Buffer.byteLength(key, "utf8");
+    const outputKeyBytes = Buffer.byteLength(outputKey, "utf8");
+    super(`The key is ${keyBytes} bytes long (UTF-8), so its output key would be ${outputKeyBytes}, more than S3's limit of ${MAX_KEY_BYTES}; shorten the file name by at least ${outputKeyBytes - MAX_KEY_BYTES} bytes.`);
     this.name = "OutputKeyTooLongError";
   }
 }

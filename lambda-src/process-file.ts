@@ -20,7 +20,7 @@ import {
   UnexpectedKeyError,
   UnsupportedFormatError,
 } from "./errors";
-import { fitsS3Key, formatOfKey, isUnderPrefix, MAX_KEY_BYTES, outputKeyFor } from "./keys";
+import { fitsS3Key, formatOfKey, isUnderPrefix, outputKeyFor } from "./keys";
 import { LIMITS } from "./limits";
 import { appendHistory, errorEntries, type FinalFields, type MetadataItem, processingItem } from "./metadata-item";
 import type { MetadataStore } from "./metadata-store";
@@ -169,7 +169,7 @@ async function streamFile(attempt: Attempt, deps: ProcessorDeps): Promise<FileRe
   const remainingMs = deps.remainingMs();
   try {
     if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
-    if (!fitsS3Key(attempt.outputKey)) throw new OutputKeyTooLongError(Buffer.byteLength(event.key), Buffer.byteLength(attempt.outputKey), MAX_KEY_BYTES);
+    if (!fitsS3Key(attempt.outputKey)) throw new OutputKeyTooLongError(event.key, attempt.outputKey);
     if (format === FORMAT.unknown) throw new UnsupportedFormatError(event.key);
     if (event.sizeBytes > config.maxFileBytes) throw new FileTooLargeError(event.sizeBytes, config.maxFileBytes);
     const budgetMs = remainingMs - LIMITS.timeoutReserveMs;
@@ -261,9 +261,11 @@ function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, ke
  */
 async function settle(item: MetadataItem, deps: ProcessorDeps): Promise<void> {
   const { incomingPrefix, outputPrefix, bucketName } = deps.config;
-  const outputKey = isUnderPrefix(item.FileName, incomingPrefix) ? outputKeyFor(item.FileName, incomingPrefix, outputPrefix) : undefined;
-  // No output can exist under a key S3 refuses, and S3 would refuse the delete too.
-  if (item.Status === FILE_STATUS.failed && outputKey !== undefined && fitsS3Key(outputKey)) await deleteOutput(deps.s3, bucketName, outputKey);
+  if (item.Status === FILE_STATUS.failed && isUnderPrefix(item.FileName, incomingPrefix)) {
+    const outputKey = outputKeyFor(item.FileName, incomingPrefix, outputPrefix);
+    // No output can exist under a key S3 refuses, and S3 would refuse the delete too.
+    if (fitsS3Key(outputKey)) await deleteOutput(deps.s3, bucketName, outputKey);
+  }
   await deps.sns.send(new PublishCommand(statusMessage(item, deps.config.statusTopicArn)));
 }
 

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { readManifest, staleStackDirs } from "../stacks/synth-output";
+import { readManifest, stackDirs, staleStackDirs } from "../stacks/synth-output";
 
 /** What a finished command left behind. `missing` is true when the program itself was not found. */
 export interface CommandResult {
@@ -132,8 +132,7 @@ function main(): number {
     return 1;
   }
   const manifest = readManifest(outdir);
-  const stacks = Object.values(manifest.stacks).map(({ synthesizedStackPath }) => path.basename(path.dirname(synthesizedStackPath)));
-  const report = validateStacks(stacksDir, runCommand, stacks);
+  const report = validateStacks(stacksDir, runCommand, stackDirs(outdir, manifest).map((dir) => path.basename(dir)));
   for (const dir of staleStackDirs(outdir, manifest)) console.log(`${path.basename(dir)}: not validated: no configured stage synthesizes it any more`);
   console.log(formatReport(report));
   const exitCode = exitCodeFor(report, process.env.VALIDATE_REQUIRE_TERRAFORM === "true");

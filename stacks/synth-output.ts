@@ -113,20 +113,26 @@ export function repairHcl(stacks: readonly TerraformStack[], outdir: string, man
   return repaired;
 }
 
+/** The terraform block comes first; its lines up to the one that closes it. */
 function repairTerraformBlock(hcl: string, stack: TerraformStack, file: string): string {
-  const end = hcl.startsWith("terraform {") ? closingBrace(hcl, "terraform ".length) : -1;
-  if (end < 0) return hcl;
+  if (!hcl.startsWith("terraform {")) return hcl;
   const attributes = ((stack.toTerraform() as { terraform?: Record<string, unknown> }).terraform ?? {}) as Record<string, unknown>;
   const names = Object.keys(attributes).filter((name) => !TERRAFORM_SUBBLOCKS.has(name));
-  const block = hcl.slice(0, end).replace(/^(\s*)(\d+) = "([a-z_]+)"$/gm, (line, indent: string, index: string, name: string) => {
-    if (names[Number(index)] !== name) return line;
-    const value = attributes[name];
-    if (!((typeof value === "string" && !/[$%]\{/.test(value)) || typeof value === "number" || typeof value === "boolean")) {
-      throw new Error(`${file}: cannot write terraform.${name} (${JSON.stringify(value)}) as HCL; set it to a plain string, number or boolean`);
-    }
-    return `${indent}${name} = ${JSON.stringify(value)}`;
-  });
-  return block + hcl.slice(end);
+  const lines = hcl.split("\n");
+  let depth = 0;
+  for (let i = 0; i < lines.length; i++) {
+    depth += braceDelta(withoutStrings(lines[i]));
+    if (depth === 0) break;
+    lines[i] = lines[i].replace(/^(\s*)(\d+) = "([a-z_]+)"$/, (line, indent: string, index: string, name: string) => {
+      if (names[Number(index)] !== name) return line;
+      const value = attributes[name];
+      if (!((typeof value === "string" && !/[$%]\{/.test(value)) || typeof value === "number" || typeof value === "boolean")) {
+        throw new Error(`${file}: cannot write terraform.${name} (${JSON.stringify(value)}) as HCL; set it to a plain string, number or boolean`);
+      }
+      return `${indent}${name} = ${JSON.stringify(value)}`;
+    });
+  }
+  return lines.join("\n");
 }
 
 /**
@@ -158,10 +164,7 @@ function unquoteDependsOn(hcl: string): string {
       }
     }
     const code = withoutStrings(line);
-    for (const char of code) {
-      if (char === "{") depth++;
-      else if (char === "}") depth--;
-    }
+    depth += braceDelta(code);
     const opened = /<<-?([A-Za-z_][\w-]*)$/.exec(code.trimEnd());
     if (opened !== null) heredoc = { marker: opened[1] };
   }
@@ -202,17 +205,14 @@ function withoutStrings(line: string): string {
   return code;
 }
 
-/** Index of the brace that closes the one at `open`, skipping quoted strings; -1 when none does. */
-function closingBrace(hcl: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < hcl.length; i++) {
-    const char = hcl[i];
-    if (char === '"') {
-      for (i++; i < hcl.length && hcl[i] !== '"'; i++) if (hcl[i] === "\\") i++;
-    } else if (char === "{") depth++;
-    else if (char === "}" && --depth === 0) return i;
+/** Braces `code` (a line without its strings, see `withoutStrings`) opens minus those it closes. */
+function braceDelta(code: string): number {
+  let delta = 0;
+  for (const char of code) {
+    if (char === "{") delta++;
+    else if (char === "}") delta--;
   }
-  return -1;
+  return delta;
 }
 
 /**
@@ -223,6 +223,11 @@ export function validationProblems(scope: IConstruct): string[] {
   return scope.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
 }
 
+/** The directory of each stack the manifest lists. */
+export function stackDirs(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
+  return Object.values(manifest.stacks).map(({ synthesizedStackPath }) => path.join(outdir, path.dirname(synthesizedStackPath)));
+}
+
 /**
  * Stack directories in `<outdir>/stacks` that the manifest does not name: left by a stage since
  * removed from the configuration (the cdktf CLI deletes them after its synth; `npm run synth`
@@ -231,7 +236,7 @@ export function validationProblems(scope: IConstruct): string[] {
 export function staleStackDirs(outdir: string, manifest: Manifest = readManifest(outdir)): string[] {
   const stacksDir = path.join(outdir, "stacks");
   if (!existsSync(stacksDir)) return [];
-  const current = new Set(Object.values(manifest.stacks).map(({ synthesizedStackPath }) => path.join(outdir, path.dirname(synthesizedStackPath))));
+  const current = new Set(stackDirs(outdir, manifest));
   return readdirSync(stacksDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !current.has(path.join(stacksDir, entry.name)))
     .map((entry) => path.join(stacksDir, entry.name))

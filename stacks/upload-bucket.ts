@@ -9,7 +9,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { denyInsecureTransport } from "./policy-statements";
+import { denyAnyone, denyInsecureTransport } from "./policy-statements";
 
 /** The bucket's settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
 export const UPLOAD_BUCKET_DEFAULTS = { forceDestroy: false, abortIncompleteUploadDays: 7, noncurrentVersionRetentionDays: 30 } as const;
@@ -160,25 +160,13 @@ function kmsKeyNames(props: UploadBucketProps): string[] | undefined {
  * explicit `aws:kms` and no key, S3's own key for the account, which the function can read too.
  */
 function denyUnreadableUploads(objects: string, kmsKeyNames: readonly string[] | undefined): DataAwsIamPolicyDocumentStatement[] {
-  const anyone = [{ type: "*", identifiers: ["*"] }];
   const kmsKeyId = "s3:x-amz-server-side-encryption-aws-kms-key-id";
   return [
-    {
-      sid: "DenyCustomerProvidedKeys",
-      effect: "Deny",
-      principals: anyone,
-      actions: ["s3:PutObject"],
-      resources: [objects],
-      condition: [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }],
-    },
-    {
-      sid: "DenyOtherKmsKeys",
-      effect: "Deny",
-      principals: anyone,
-      actions: ["s3:PutObject"],
-      resources: [objects],
-      // Both must hold: a negated operator alone also matches a request without the header.
-      condition: [{ test: "Null", variable: kmsKeyId, values: ["false"] }, ...(kmsKeyNames !== undefined ? [{ test: "StringNotEquals", variable: kmsKeyId, values: [...kmsKeyNames] }] : [])],
-    },
+    denyAnyone("DenyCustomerProvidedKeys", ["s3:PutObject"], [objects], [{ test: "Null", variable: "s3:x-amz-server-side-encryption-customer-algorithm", values: ["false"] }]),
+    // Both must hold: a negated operator alone also matches a request without the header.
+    denyAnyone("DenyOtherKmsKeys", ["s3:PutObject"], [objects], [
+      { test: "Null", variable: kmsKeyId, values: ["false"] },
+      ...(kmsKeyNames !== undefined ? [{ test: "StringNotEquals", variable: kmsKeyId, values: [...kmsKeyNames] }] : []),
+    ]),
   ];
 }
