@@ -242,6 +242,18 @@ describe("operations and security hardening (dev)", () => {
       });
     });
 
+    it("lets alarms use the key only for the status topic, named as the topic resource names it", () => {
+      const topicName = (onlyResource(json, "aws_sns_topic") as { name: string }).name;
+      expect(statement(json, "pipeline_key_policy", "CloudWatchAlarmsPublishToEncryptedTopic").condition).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
+        {
+          test: "StringEquals",
+          variable: "kms:EncryptionContext:aws:sns:topicArn",
+          values: [`arn:\${data.aws_partition.partition.partition}:sns:eu-west-1:\${data.aws_caller_identity.current.account_id}:${topicName}`],
+        },
+      ]);
+    });
+
     it("lets the function's role use it only through the pipeline's services, never by calling KMS directly", () => {
       expect(statement(json, "processor_permissions", "UseStackKey").condition).toEqual([
         { test: "StringEquals", variable: "kms:ViaService", values: ["s3", "dynamodb", "sqs", "sns", "lambda"].map((s) => `${s}.eu-west-1.${"${data.aws_partition.partition.dns_suffix}"}`) },

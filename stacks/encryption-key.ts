@@ -23,6 +23,12 @@ export interface EncryptionKeyProps {
   /** Name of the function's log group; only that group may use the key through CloudWatch Logs. */
   readonly logGroupName: string;
   /**
+   * Name of the status topic; CloudWatch alarms may use the key only to publish to that topic. A
+   * name, not the topic's ARN attribute: the topic is encrypted with this key, so referring to it
+   * here would make a cycle.
+   */
+  readonly statusTopicName: string;
+  /**
    * Days a scheduled deletion waits (7-30).
    * @default 30
    */
@@ -42,7 +48,7 @@ export interface StackKey {
  * The stack's one customer-managed key, rotated yearly, with an explicit key policy: the account
  * administers it, so IAM policies grant its use (the function's role may use it only through
  * `viaServices`); CloudWatch Logs may use it for this function's log group only, and CloudWatch
- * alarms may use it to publish to the encrypted topic.
+ * alarms only to publish to the status topic.
  */
 export class EncryptionKey extends Construct implements StackKey {
   /** The key. */
@@ -60,6 +66,7 @@ export class EncryptionKey extends Construct implements StackKey {
     const root = `arn:${partition}:iam::${accountId}:root`;
     this.viaServices = VIA_SERVICES.map((service) => `${service}.${region}.${props.dnsSuffix}`);
     const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
+    const topicArn = `arn:${partition}:sns:${region}:${accountId}:${props.statusTopicName}`;
     // Spelled out rather than `kms:ReEncrypt*` / `kms:GenerateDataKey*`: no wildcard grants, even in a key policy.
     const useActions = [
       "kms:Encrypt",
@@ -92,7 +99,11 @@ export class EncryptionKey extends Construct implements StackKey {
           principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: ["*"],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
+          // SNS asks for data keys with the topic's ARN as encryption context: no other use of the key passes.
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+            { test: "StringEquals", variable: "kms:EncryptionContext:aws:sns:topicArn", values: [topicArn] },
+          ],
         },
       ],
     });

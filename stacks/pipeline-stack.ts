@@ -83,6 +83,7 @@ export class PipelineStack extends TerraformStack {
     const caller = new DataAwsCallerIdentity(this, "current");
     const partition = new DataAwsPartition(this, "partition");
     const functionName = `${name}-processor`;
+    const statusTopicName = `${name}-file-status`;
 
     this.encryption = new EncryptionKey(this, "pipeline", {
       aliasName: name,
@@ -91,6 +92,7 @@ export class PipelineStack extends TerraformStack {
       region: config.region,
       dnsSuffix: partition.dnsSuffix,
       logGroupName: `/aws/lambda/${functionName}`,
+      statusTopicName,
     });
     const kmsKey = this.encryption.key;
 
@@ -107,7 +109,7 @@ export class PipelineStack extends TerraformStack {
       kmsKey,
     });
     this.status = new StatusTopic(this, "status", {
-      topicName: `${name}-file-status`,
+      topicName: statusTopicName,
       emails: config.alarmEmails,
       accountId: caller.accountId,
       partition: partition.partition,
