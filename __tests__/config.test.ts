@@ -107,6 +107,11 @@ describe("resolveConfig", () => {
       ["bucketName", "Upload_Bucket", /^stages\.dev\.bucketName: "Upload_Bucket" is not a valid S3 bucket name; use 3-63 lower-case/],
       ["bucketName", "orders-upload", /^stages\.dev\.bucketName: "orders-upload" does not contain the stage "dev"/],
       ["bucketName", "orders..dev", /^stages\.dev\.bucketName: "orders\.\.dev" is not a valid S3 bucket name/],
+      // Names S3 reserves, which would pass a plain character check and fail only at deploy.
+      ["bucketName", "xn--dev-orders", /^stages\.dev\.bucketName: "xn--dev-orders" is not a valid S3 bucket name; .*no reserved prefix \(xn--, sthree-/],
+      ["bucketName", "sthree-dev-orders", /^stages\.dev\.bucketName: "sthree-dev-orders" is not a valid S3 bucket name/],
+      ["bucketName", "orders-dev--ol-s3", /^stages\.dev\.bucketName: "orders-dev--ol-s3" is not a valid S3 bucket name/],
+      ["bucketName", "orders-dev-s3alias", /^stages\.dev\.bucketName: "orders-dev-s3alias" is not a valid S3 bucket name/],
       ["durationAlarmPercent", 0, /^stages\.dev\.durationAlarmPercent: 0 is out of range; use a whole number from 1 to 100 percent$/],
       ["durationAlarmPercent", 101, /^stages\.dev\.durationAlarmPercent: 101 is out of range/],
       ["alarmEvaluationPeriods", 0, /^stages\.dev\.alarmEvaluationPeriods: 0 is out of range; use a whole number from 1 to 100 periods$/],
@@ -185,7 +190,7 @@ describe("resolveConfig", () => {
 
     it.each(["Prod", "p", "production1", "pro-d", "1prod"])("fails when the stage name is %p", (name) => {
       expect(problemsOf(fileWith({}, name))).toEqual([
-        `stages.${name}: stage name ${JSON.stringify(name)} is not allowed; use 2-10 lower-case letters or digits`,
+        `stages.${name}: stage name ${JSON.stringify(name)} is not allowed; use 2-10 lower-case letters or digits, starting with a letter`,
       ]);
     });
 
@@ -193,6 +198,16 @@ describe("resolveConfig", () => {
       expect(problemsOf({ project: "Order_Pipeline", stages: { dev: {} } })).toEqual([
         expect.stringMatching(/^project: "Order_Pipeline" is not allowed; use 2-18 lower-case letters/),
       ]);
+    });
+
+    it.each(["xn-", "sthree", "amzn-s3-demo"])("fails when the project name %p would start the upload bucket's name with a prefix S3 reserves", (project) => {
+      expect(problemsOf({ project, stages: { dev: {} } })).toEqual([
+        `project: "${project}" is not allowed: upload bucket names start with "${project}-", a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-); choose another project name`,
+      ]);
+    });
+
+    it.each(["xn", "sthreex", "amzn-s3"])("accepts the project name %p, which only resembles a reserved prefix", (project) => {
+      expect(stage({ project, stages: { dev: {} } }, "dev").project).toBe(project);
     });
 
     it("fails when there is no dev stage", () => {

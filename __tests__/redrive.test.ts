@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -28,16 +28,30 @@ function failedMessage(n: number, key: string): FakeAwsState["messages"][number]
 }
 
 /** Runs the script against a fake `aws` first on PATH, with `messages` in the prod queue. */
-function redrive(messages: FakeAwsState["messages"], failKeys: string[] = [], stage = "prod"): { status: number | null; stdout: string; stderr: string; state: FakeAwsState } {
+function redrive(
+  messages: FakeAwsState["messages"],
+  failKeys: string[] = [],
+  stage = "prod",
+  project?: { readonly inConfig: string; readonly queueName: string },
+): { status: number | null; stdout: string; stderr: string; state: FakeAwsState } {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-"));
   try {
     const aws = path.join(dir, "aws");
     copyFileSync(path.join(__dirname, "helpers", "fake-aws.js"), aws);
     chmodSync(aws, 0o755);
     const statePath = path.join(dir, "state.json");
-    const initial: FakeAwsState = { queueName: "order-pipeline-prod-failed-events", queueUrl: QUEUE_URL, messages, failKeys, invocations: [], calls: [] };
+    const initial: FakeAwsState = { queueName: project?.queueName ?? "order-pipeline-prod-failed-events", queueUrl: QUEUE_URL, messages, failKeys, invocations: [], calls: [] };
     writeFileSync(statePath, JSON.stringify(initial));
-    const run = spawnSync("bash", [SCRIPT, stage], { env: { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH}`, FAKE_AWS_STATE: statePath }, encoding: "utf8" });
+    let script = SCRIPT;
+    if (project !== undefined) {
+      // A checkout of its own, whose config names another project.
+      mkdirSync(path.join(dir, "scripts"));
+      mkdirSync(path.join(dir, "config"));
+      script = path.join(dir, "scripts", "redrive.sh");
+      copyFileSync(SCRIPT, script);
+      writeFileSync(path.join(dir, "config", "stages.json"), JSON.stringify({ project: project.inConfig, stages: { dev: {}, prod: {} } }));
+    }
+    const run = spawnSync("bash", [script, stage], { env: { ...process.env, PATH: `${dir}${path.delimiter}${process.env.PATH}`, FAKE_AWS_STATE: statePath }, encoding: "utf8" });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr, state: JSON.parse(readFileSync(statePath, "utf8")) as FakeAwsState };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -57,6 +71,13 @@ const invokedKeys = (state: FakeAwsState): string[] => state.invocations.map((i)
     expect(stdout).toBe(
       "replaying incoming/a.csv (it failed with: DynamoDB was down for incoming/a.csv)\nreplaying incoming/b 1.json (it failed with: DynamoDB was down for incoming/b 1.json)\nreplayed 2 event(s); 0 message(s) left in the queue\n",
     );
+  });
+
+  it("names the queue and function after config/stages.json's project when no project is given", () => {
+    const { status, state } = redrive([failedMessage(1, "incoming/a.csv")], [], "prod", { inConfig: "acme-orders", queueName: "acme-orders-prod-failed-events" });
+    expect(status).toBe(0);
+    expect(state.invocations.map((i) => i.functionName)).toEqual(["acme-orders-prod-processor"]);
+    expect(state.messages).toEqual([]);
   });
 
   it("stops at the first replay that fails again, leaving its message and the ones after it in the queue", () => {

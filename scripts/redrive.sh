@@ -4,6 +4,8 @@
 #
 #   bash scripts/redrive.sh <stage> [project]        e.g. bash scripts/redrive.sh prod
 #
+# The project defaults to config/stages.json's `project` (else order-pipeline), as synth names it.
+#
 # Each event is invoked synchronously (RequestResponse), so two versions of one file never run at
 # once, a slow file has all the time of the function's timeout, and a failure comes back here
 # instead of into the queue. A message is deleted only after its invocation succeeded; the first
@@ -20,7 +22,14 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
   exit 2
 fi
 stage=$1
-project=${2:-order-pipeline}
+config="$(dirname "${BASH_SOURCE[0]}")/../config/stages.json"
+if [ $# -eq 2 ]; then
+  project=$2
+elif [ -f "$config" ]; then
+  project=$(jq -r '.project // "order-pipeline"' "$config")
+else
+  project=order-pipeline
+fi
 function_name="$project-$stage-processor"
 queue_url=$(aws sqs get-queue-url --queue-name "$project-$stage-failed-events" --query QueueUrl --output text)
 work=$(mktemp -d)

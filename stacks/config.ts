@@ -88,6 +88,16 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
+/**
+ * S3's rules for a general purpose bucket name: 3-63 lower-case letters, digits, '.' and '-',
+ * alphanumeric at both ends, no "..", not shaped like an IP address, and none of the prefixes and
+ * suffixes S3 reserves (for access point aliases, Object Lambda, directory and table buckets).
+ */
+export const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?<!-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/;
+/** What `BUCKET_NAME` asks for, as a fix to quote in a message. */
+export const BUCKET_NAME_RULES =
+  "3-63 lower-case letters, digits, '.' or '-', a letter or digit at both ends, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)";
+
 /** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`, `eusc-de-east-1`. */
 export const AWS_REGION = /^(?:[a-z]{2}(?:-(?:gov|iso[a-z]?))?|eusc-[a-z]{2})-[a-z]+-\d{1,2}$/;
 
@@ -190,6 +200,9 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
     problems.push(
       `project: ${JSON.stringify(project)} is not allowed; use 2-18 lower-case letters, digits or '-', starting with a letter`,
     );
+  } else if (!BUCKET_NAME.test(`${project}-dev-upload-${"0".repeat(26)}`)) {
+    // Upload buckets are named `<project>-<stage>-upload-<26 digits>` unless a stage sets bucketName.
+    problems.push(`project: "${project}" is not allowed: upload bucket names start with "${project}-", a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-); choose another project name`);
   }
   const stages = raw.stages;
   if (typeof stages !== "object" || stages === null || Array.isArray(stages) || !("dev" in stages)) {
@@ -199,7 +212,7 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
   for (const [stage, settings] of Object.entries(stages as Record<string, unknown>)) {
     const where = `stages.${stage}`;
     if (!/^[a-z][a-z0-9]{1,9}$/.test(stage)) {
-      problems.push(`${where}: stage name ${JSON.stringify(stage)} is not allowed; use 2-10 lower-case letters or digits`);
+      problems.push(`${where}: stage name ${JSON.stringify(stage)} is not allowed; use 2-10 lower-case letters or digits, starting with a letter`);
       continue;
     }
     if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
@@ -305,12 +318,8 @@ export function validateStage(c: StageConfig): string[] {
     p.push(`region: ${JSON.stringify(c.region)} is not an AWS region; use a code such as eu-west-1 or us-east-1`);
   }
   if (c.bucketName !== undefined) {
-    if (
-      typeof c.bucketName !== "string" ||
-      !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(c.bucketName) ||
-      c.bucketName.includes("..")
-    ) {
-      p.push(`bucketName: ${JSON.stringify(c.bucketName)} is not a valid S3 bucket name; use 3-63 lower-case letters, digits, '.' or '-'`);
+    if (typeof c.bucketName !== "string" || !BUCKET_NAME.test(c.bucketName)) {
+      p.push(`bucketName: ${JSON.stringify(c.bucketName)} is not a valid S3 bucket name; use ${BUCKET_NAME_RULES}`);
     } else if (!c.bucketName.includes(c.stage)) {
       p.push(`bucketName: "${c.bucketName}" does not contain the stage "${c.stage}"; include it so stages never collide`);
     }

@@ -1,12 +1,5 @@
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import { AWS_REGION, ConfigError } from "./config";
-
-/**
- * S3's rules for a general purpose bucket name: 3-63 lower-case letters, digits, '.' and '-',
- * alphanumeric at both ends, no "..", not shaped like an IP address, and none of the prefixes and
- * suffixes S3 reserves (for access point aliases, Object Lambda, directory and table buckets).
- */
-const BUCKET_NAME = /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?<!-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/;
+import { AWS_REGION, BUCKET_NAME, BUCKET_NAME_RULES, ConfigError } from "./config";
 
 /** Where a stack keeps its Terraform state. */
 export interface StateBackendProps {
@@ -43,7 +36,7 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env): State
     }
   } else if (!BUCKET_NAME.test(props.bucket)) {
     problems.push(
-      `TF_STATE_BUCKET: ${JSON.stringify(props.bucket)} is not a bucket name S3 allows; use the state bucket's name: 3-63 lower-case letters, digits, '.' or '-', a letter or digit at both ends, not an IP address, no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)`,
+      `TF_STATE_BUCKET: ${JSON.stringify(props.bucket)} is not a bucket name S3 allows; use the state bucket's name: ${BUCKET_NAME_RULES}`,
     );
   }
   if (props.region !== undefined && !AWS_REGION.test(props.region)) {
