@@ -185,7 +185,7 @@ export class TimeBudgetExhaustedError extends Error {
  */
 export class TimeShareExhaustedError extends Error {
   constructor(key: string, elapsedMs: number) {
-    super(`Processing of "${quotedKey(key)}" stopped after ${Math.round(elapsedMs / 1000)} s because earlier records of the event had used the invocation's time; Lambda retries the event and finished files are skipped as duplicates.`);
+    super(`Processing of "${quotedKey(key)}" stopped after ${Math.round(elapsedMs / 1000)} s because most of the invocation's time went before the file was read (to earlier records of the event, or slow requests); Lambda retries the event and finished files are skipped as duplicates.`);
     this.name = "TimeShareExhaustedError";
   }
 }

@@ -78,8 +78,6 @@ function recordLogKeys(event: ObjectEvent): Record<(typeof RECORD_LOG_KEYS)[numb
  */
 export async function processRecord(record: S3EventRecord, deps: ProcessorDeps): Promise<RecordOutcome> {
   const { config, logger } = deps;
-  // Earlier records of the event used part of the invocation: running out of time is then not the file's fault.
-  const sharedTime = deps.invocationMs - deps.remainingMs() > deps.invocationMs * LIMITS.sharedTimeShare;
   const event = objectEvent(record);
   if (event.bucket !== config.bucketName) throw new ForeignBucketError(event.bucket, config.bucketName);
   logger.appendKeys(recordLogKeys(event));
@@ -115,7 +113,7 @@ export async function processRecord(record: S3EventRecord, deps: ProcessorDeps):
     // `settle` deletes it when this one fails. A delete sent now could reach S3 late (a try the SDK
     // gave up on), after this version's output, and leave its SUCCEEDED with nothing behind it.
     const outputKey = outputKeyFor(event.key, config.incomingPrefix, config.outputPrefix);
-    return run(event, format, started, outputKey, sharedTime, deps);
+    return run(event, format, started, outputKey, deps);
   }
   logger.warn("Another invocation kept changing this file's item; leaving it to that invocation");
   return "SUPERSEDED";
@@ -128,16 +126,14 @@ interface Attempt {
   /** The PROCESSING item this attempt wrote; the final write is conditional on it. */
   readonly started: MetadataItem;
   readonly outputKey: string;
-  /** Earlier records of the event used part of the invocation's time. */
-  readonly sharedTime: boolean;
   readonly startedMs: number;
   readonly tally: OrderTally;
   readonly progress: ReadProgress;
 }
 
 /** Streams the file into its output and records, logs, counts and publishes the outcome. */
-async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, sharedTime: boolean, deps: ProcessorDeps): Promise<RecordOutcome> {
-  const attempt: Attempt = { event, format, started, outputKey, sharedTime, startedMs: Date.now(), tally: new OrderTally(), progress: { bytes: 0 } };
+async function run(event: ObjectEvent, format: Format, started: MetadataItem, outputKey: string, deps: ProcessorDeps): Promise<RecordOutcome> {
+  const attempt: Attempt = { event, format, started, outputKey, startedMs: Date.now(), tally: new OrderTally(), progress: { bytes: 0 } };
   const failure = await streamFile(attempt, deps);
   const fields = finalFields(attempt, failure);
   // When this write fails, the output stays and the error goes to Lambda's retry: the write may
@@ -167,6 +163,9 @@ async function streamFile(attempt: Attempt, deps: ProcessorDeps): Promise<FileRe
   let timedOut: Error | undefined;
   let timer: NodeJS.Timeout | undefined;
   const remainingMs = deps.remainingMs();
+  // Time used before the file is read (earlier records of the event, or this record's own slow
+  // item writes) is no fault of the file's: running out of it is retried, not FAILED.
+  const sharedTime = deps.invocationMs - remainingMs > deps.invocationMs * LIMITS.sharedTimeShare;
   try {
     if (!isUnderPrefix(event.key, config.incomingPrefix)) throw new UnexpectedKeyError(event.key, config.incomingPrefix);
     if (!fitsS3Key(attempt.outputKey)) throw new OutputKeyTooLongError(event.key, attempt.outputKey);
@@ -194,7 +193,7 @@ async function streamFile(attempt: Attempt, deps: ProcessorDeps): Promise<FileRe
     const abandoned = await output.abandon();
     // The guard fired while the last request was on its way, and it landed: the file is done.
     if (abandoned === "landed") return undefined;
-    return failureOf(abandoned, output.uploadError ?? timedOut ?? error, attempt.sharedTime, event.key, startedMs);
+    return failureOf(abandoned, output.uploadError ?? timedOut ?? error, sharedTime, event.key, startedMs);
   } finally {
     clearTimeout(timer);
   }
@@ -242,7 +241,7 @@ function report({ tally, progress }: Attempt, fields: FinalFields, { logger, met
  * guard's timeout and before the write that the upload's failure broke.
  */
 function failureOf(abandoned: Abandoned, cause: unknown, sharedTime: boolean, key: string, startedMs: number): FileRejectedError {
-  // Time that earlier records of the event took is the event's problem: retried, not FAILED.
+  // Time used before the file was read is the invocation's problem: retried, not FAILED.
   if (cause instanceof ProcessingTimeoutError && sharedTime) throw new TimeShareExhaustedError(key, Date.now() - startedMs);
   // S3 still hangs on the output. If its last request could yet land, no outcome is recorded that
   // it may contradict; and a timeout spent waiting on S3 is not the file's fault. Both are retried.

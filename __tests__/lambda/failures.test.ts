@@ -366,10 +366,31 @@ describe("the handler under transient failures and the timeout guard", () => {
     const act = handler({ Records: [...first.Records, ...second.Records] }, fakeContext(() => deadline - Date.now()));
 
     // Assess
-    await expect(act).rejects.toThrow(/^Processing of "incoming\/second\.csv" stopped after 0 s because earlier records of the event had used the invocation's time; Lambda retries the event/);
+    await expect(act).rejects.toThrow(/^Processing of "incoming\/second\.csv" stopped after 0 s because most of the invocation's time went before the file was read \(to earlier records of the event, or slow requests\); Lambda retries the event/);
     expect(stalled.destroyed).toBe(true);
     const finals = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.FileName);
     expect(finals).toEqual(["incoming/first.csv"]);
+  });
+
+  it("leaves a file whose own item writes took most of the invocation (DynamoDB slow to answer) to the retry, instead of failing it", async () => {
+    // Prepare: writing PROCESSING takes most of the time; the body then stalls.
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.from(CSV));
+    let deadline = Date.now() + 300_000;
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).callsFake(() => {
+      deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+      return {};
+    });
+    s3.on(GetObjectCommand).resolves({ Body: stalled as never });
+
+    // Act
+    const act = handler(eventOf(), fakeContext(() => deadline - Date.now()));
+
+    // Assess: retried (thrown), with no final status written
+    await expect(act).rejects.toThrow(/^Processing of "incoming\/orders\.csv" stopped after 0 s because most of the invocation's time went before the file was read/);
+    expect(stalled.destroyed).toBe(true);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it("throws without touching anything when too little time is left to start a record", async () => {
