@@ -71,7 +71,7 @@ export class PipelineAlarms extends Construct {
       },
       throttles: {
         ...lambda,
-        alarmDescription: "Uploads arrive faster than the reserved concurrency allows; events wait and may age out.",
+        alarmDescription: "Uploads arrive faster than the function's concurrency allows (its reserved concurrency, or else the account's unreserved pool); events wait and may age out.",
         metricName: "Throttles",
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
