@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { parseArgs, UsageError } from "../../local/args";
 import { flagsNpmTook, runCli } from "../../local/cli";
+import packageJson from "../../package.json";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cli-args-"));
 const csv = path.join(dir, "orders.csv");
@@ -116,5 +117,12 @@ describe("npm run local, through npm itself", () => {
     const run = npm(["local", "--json", path.join(dir, "nope.csv")]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('note: npm took --json for itself (they came before "--"); passing them on. Next time write: npm run <demo|local> -- --json ...');
+  });
+});
+
+describe("the demo and local scripts", () => {
+  it.each(["demo", "local"] as const)("%s replaces npm's shell with node (exec), so SIGTERM to npm reaches the runner", (script) => {
+    // npm signals only its `sh -c` child; without exec the runner and its ports outlive a SIGTERM.
+    expect(packageJson.scripts[script]).toMatch(/^exec node /);
   });
 });
