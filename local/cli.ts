@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { type CliArgs, CLI_FLAGS, parseArgs, USAGE, UsageError } from "./args";
 import type { S3Event } from "aws-lambda";
 import { decodeEventKey } from "../lambda-src/keys";
+import { lockStateDir, StateDirLockedError } from "./lock";
 import { LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
 import { type FileOutcome, renderTable } from "./table";
@@ -182,6 +183,21 @@ async function run(args: CliArgs, io: CliIo, options: CliOptions, interrupted: P
   const stackDir = options.stackDir ?? path.join(root, "cdktf.out", "stacks", LOCAL_STACK);
   const files = args.command === "demo" ? sampleFiles(root) : args.files;
 
+  const unlock = lockStateDir(stateDir);
+  try {
+    return await runLocked(args, io, options, interrupted, { root, stateDir, stackDir, files });
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(
+  args: CliArgs,
+  io: CliIo,
+  options: CliOptions,
+  interrupted: Promise<string>,
+  { root, stateDir, stackDir, files }: { root: string; stateDir: string; stackDir: string; files: readonly string[] },
+): Promise<number> {
   if (args.resume && !readSession(stateDir)?.keep) {
     throw new UsageError(`nothing to resume: ${stateDir} does not hold the state of a previous --keep run (the last run did not use --keep)`);
   }
@@ -255,6 +271,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof StateDirLockedError) {
+      io.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
     // The user's to fix, and the message says how; anything else is a defect, so its stack helps.

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, type WriteStream } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, type WriteStream } from "node:fs";
 import * as path from "node:path";
 import { ENV } from "../lambda-src/env";
 import { decodeEventKey } from "../lambda-src/keys";
@@ -10,6 +10,7 @@ import { applyPlan } from "./apply";
 import { AsyncInvocations, type DeliveryOutcome, type FailedEventRecord } from "./async-invoke";
 import { BucketNotifications, type ObjectWrite } from "./notifications";
 import { type LocalPlan, LocalPlanError, planLocalStack, type SynthesizedStack, type TablePlan } from "./provision";
+import { LOCK_FILE } from "./lock";
 import { LocalLambda } from "./runtime";
 import { type LocalServices, startLocalServices } from "./services";
 import { type LocalSns, startLocalSns } from "./sns";
@@ -75,8 +76,13 @@ export class LocalPipeline {
     const stackFile = path.join(options.stackDir, "cdk.tf.json");
     if (!existsSync(stackFile)) throw new LocalPlanError([`${stackFile} does not exist: run \`npm run synth\` first, or leave out --no-synth`]);
     const plan = planLocalStack(JSON.parse(readFileSync(stackFile, "utf8")) as SynthesizedStack, { stackDir: options.stackDir });
-    if (!options.resume) rmSync(options.stateDir, { recursive: true, force: true });
     mkdirSync(options.stateDir, { recursive: true });
+    if (!options.resume) {
+      // The lock stays: it is the CLI's claim on this directory for the whole run.
+      for (const entry of readdirSync(options.stateDir)) {
+        if (entry !== LOCK_FILE) rmSync(path.join(options.stateDir, entry), { recursive: true, force: true });
+      }
+    }
 
     let notifications: BucketNotifications | undefined;
     const services = await startLocalServices({

@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
@@ -75,6 +75,47 @@ describe("runCli", () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), "cli-state-"));
     expect(await runCli(["local", "--resume", csv], io, { stateDir })).toBe(2);
     expect(err()).toContain("nothing to resume");
+  });
+});
+
+describe("runCli's lock on the state directory", () => {
+  const noStack = path.join(dir, "no-such-stack");
+
+  it("refuses with exit 2 while another live run holds the lock, and leaves its state alone", async () => {
+    // Prepare: a live process holds the lock.
+    const stateDir = mkdtempSync(path.join(tmpdir(), "cli-state-"));
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => undefined, 60000)"]);
+    writeFileSync(path.join(stateDir, ".lock"), `${other.pid}\n`);
+    writeFileSync(path.join(stateDir, "session.json"), "{}\n");
+    const { io, err } = captured();
+    try {
+      // Act
+      const code = await runCli(["local", "--no-synth", csv], io, { stateDir, stackDir: noStack });
+
+      // Assess
+      expect(code).toBe(2);
+      expect(err()).toBe(`error: another run (pid ${other.pid}) is using ${stateDir}; stop it or wait for it to end\n`);
+      expect(readFileSync(path.join(stateDir, ".lock"), "utf8")).toBe(`${other.pid}\n`);
+      expect(existsSync(path.join(stateDir, "session.json"))).toBe(true);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it("takes over a lock whose run is gone, and releases it at the end", async () => {
+    // Prepare: the lock of a process that has exited.
+    const stateDir = mkdtempSync(path.join(tmpdir(), "cli-state-"));
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    writeFileSync(path.join(stateDir, ".lock"), `${gone}\n`);
+    const { io, err } = captured();
+
+    // Act
+    const code = await runCli(["local", "--no-synth", csv], io, { stateDir, stackDir: noStack });
+
+    // Assess: the run went on (and failed later, for want of a stack).
+    expect(code).toBe(1);
+    expect(err()).toContain("cdk.tf.json does not exist");
+    expect(existsSync(path.join(stateDir, ".lock"))).toBe(false);
   });
 });
 

@@ -1,10 +1,11 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { runCli, sampleFiles } from "../../local/cli";
 import { contractProblems, devStackDir, type ExpectedRecord, startDevPipeline, stopPipeline, tempStateDir } from "../helpers/local-pipeline";
 import type { LocalPipeline } from "../../local/pipeline";
+import { orderFileText, someValidOrders } from "../helpers/local-orders";
 
 /** What each file in samples/ must end as (see the comments in each sample and contracts.md). */
 const EXPECTED: Readonly<Record<string, ExpectedRecord>> = {
@@ -82,6 +83,37 @@ describe("npm run demo", () => {
       const row = lines.find((l) => l.startsWith(`${name} `));
       expect(row).toMatch(new RegExp(`^${name.replace(/\./g, "\\.")}\\s+${expected.status}\\s+${expected.format}\\s`));
     }
+  });
+});
+
+describe("npm run local --keep while a second run starts", () => {
+  const stateDir = tempStateDir();
+  const filesDir = tempStateDir();
+  afterAll(() => [stateDir, filesDir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("refuses the second run with exit 2, and the kept session's output object survives it", async () => {
+    // Prepare: a --keep session is running.
+    const file = path.join(filesDir, "kept.csv");
+    writeFileSync(file, orderFileText("csv", someValidOrders("K", 2)));
+    const first = captured();
+    let printed = "";
+    first.io.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    let stop = (): void => undefined;
+    const shutdown = new Promise<void>((resolve) => (stop = resolve));
+    const running = runCli(["local", "--keep", "--no-synth", file], first.io, { stackDir: devStackDir(), stateDir, retryBaseDelayMs: 20, shutdown });
+    while (!printed.includes("Services are running")) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Act
+    const second = captured();
+    const code = await runCli(["local", "--no-synth", file], second.io, { stackDir: devStackDir(), stateDir, retryBaseDelayMs: 20 });
+
+    // Assess
+    expect(code).toBe(2);
+    expect(second.err()).toContain(`another run (pid ${process.pid}) is using ${stateDir}`);
+    expect(existsSync(path.join(stateDir, "s3", BUCKET, "processed", "kept.csv.ndjson._S3rver_object"))).toBe(true);
+    stop();
+    expect(await running).toBe(0);
+    expect(existsSync(path.join(stateDir, ".lock"))).toBe(false);
   });
 });
 
