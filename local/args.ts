@@ -39,6 +39,13 @@ export const USAGE = `usage: npm run demo [-- [--json] [--keep]]
 exit codes: 0 every file got a metadata record, 1 some did not (see .local/failed-events.ndjson)
             or the stack cannot run locally, 2 bad arguments, 130 interrupted`;
 
+/**
+ * The longest basename, in UTF-8 bytes, that goes through the local S3 end to end (measured).
+ * s3rver keeps each object in files named after its key, the longest `<name>._S3rver_metadata.json`
+ * (22 bytes more), and the output object adds `.ndjson` (7): 255 (the usual file-name limit) - 29.
+ */
+export const LOCAL_MAX_BASENAME_BYTES = 226;
+
 const FLAGS = {
   "--json": "json",
   "--keep": "keep",
@@ -99,6 +106,13 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs
       continue;
     }
     const base = path.basename(file);
+    const bytes = Buffer.byteLength(base);
+    if (bytes > LOCAL_MAX_BASENAME_BYTES) {
+      problems.push(
+        `${operand}: its name is ${bytes} UTF-8 bytes; the local S3 (s3rver) stores an object in files named after it and takes at most ${LOCAL_MAX_BASENAME_BYTES} (real S3 allows keys up to 1024); rename it to run it locally`,
+      );
+      continue;
+    }
     const earlier = byBasename.get(base);
     if (earlier !== undefined) problems.push(`${earlier} and ${operand} would both be uploaded as incoming/${base}`);
     byBasename.set(base, operand);

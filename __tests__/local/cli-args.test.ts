@@ -44,6 +44,21 @@ describe("parseArgs", () => {
     expect(() => parseArgs(argv, dir)).toThrow(message);
   });
 
+  it("fails when a basename is longer than the 226 UTF-8 bytes the local S3 can store, and says real S3 allows it", () => {
+    // 111 two-byte characters + "x.csv": 116 characters, 227 bytes.
+    const name = `${"é".repeat(111)}x.csv`;
+    writeFileSync(path.join(dir, name), "order_id\n");
+    expect(() => parseArgs(["local", name], dir)).toThrow(
+      `${name}: its name is 227 UTF-8 bytes; the local S3 (s3rver) stores an object in files named after it and takes at most 226 (real S3 allows keys up to 1024); rename it to run it locally`,
+    );
+  });
+
+  it("accepts a basename of exactly 226 UTF-8 bytes", () => {
+    const name = `${"é".repeat(111)}.csv`;
+    writeFileSync(path.join(dir, name), "order_id\n");
+    expect(parseArgs(["local", name], dir).files).toEqual([path.join(dir, name)]);
+  });
+
   it("reports every bad argument at once", () => {
     expect(() => parseArgs(["local", "a.csv", "b.csv"], dir)).toThrow("a.csv: no such file; b.csv: no such file");
   });

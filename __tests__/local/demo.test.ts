@@ -2,6 +2,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
+import { LOCAL_MAX_BASENAME_BYTES } from "../../local/args";
 import { runCli, sampleFiles } from "../../local/cli";
 import { contractProblems, devStackDir, type ExpectedRecord, startDevPipeline, stopPipeline, tempStateDir } from "../helpers/local-pipeline";
 import type { LocalPipeline } from "../../local/pipeline";
@@ -114,6 +115,28 @@ describe("npm run local --keep while a second run starts", () => {
     stop();
     expect(await running).toBe(0);
     expect(existsSync(path.join(stateDir, ".lock"))).toBe(false);
+  });
+});
+
+describe("the longest basename npm run local accepts", () => {
+  let pipeline: LocalPipeline | undefined;
+  afterAll(() => stopPipeline(pipeline));
+
+  it("goes through the local S3 end to end at LOCAL_MAX_BASENAME_BYTES, and one byte more does not", async () => {
+    // Prepare
+    pipeline = await startDevPipeline();
+    const body = orderFileText("csv", someValidOrders("L", 1));
+    const longest = `incoming/${"a".repeat(LOCAL_MAX_BASENAME_BYTES - 4)}.csv`;
+    const tooLong = `incoming/${"b".repeat(LOCAL_MAX_BASENAME_BYTES - 3)}.csv`;
+
+    // Act
+    await pipeline.put(longest, body);
+    await pipeline.put(tooLong, body);
+    await pipeline.idle();
+
+    // Assess: the output object's file name is the one that no longer fits.
+    expect(await pipeline.record(longest)).toMatchObject({ Status: "SUCCEEDED", OutputKey: `processed/${longest.slice("incoming/".length)}.ndjson` });
+    expect(await pipeline.record(tooLong)).toMatchObject({ Status: "PROCESSING" });
   });
 });
 
