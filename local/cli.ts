@@ -7,7 +7,7 @@ import { decodeEventKey } from "../lambda-src/keys";
 import { lockStateDir, StateDirLockedError } from "./lock";
 import { LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
-import { type FileOutcome, renderTable } from "./table";
+import { type FileOutcome, hasFinalRecord, renderTable } from "./table";
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -245,10 +245,10 @@ async function runLocked(
       io.stdout.write(`${renderTable(outcomes, pipeline.prefix)}\n`);
       io.stdout.write(`\n${outcomes.length} file(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; function log: ${path.relative(options.cwd ?? process.cwd(), pipeline.functionLogFile) || pipeline.functionLogFile}\n`);
     }
-    const missing = outcomes.filter((o) => !o.item);
+    const missing = outcomes.filter((o) => !hasFinalRecord(o));
     if (missing.length > 0) {
       const replay = args.keep ? "replay them with: npm run local -- --replay-failed" : "to replay them, run again with --keep, then npm run local -- --replay-failed";
-      io.stderr.write(`${missing.length} file(s) got no metadata record; their events are in ${pipeline.failedEventsFile} (${replay})\n`);
+      io.stderr.write(`${missing.length} file(s) got no final metadata record; their events are in ${pipeline.failedEventsFile} (${replay})\n`);
     }
     if (args.keep) {
       (args.json ? io.stderr : io.stdout).write(keepInstructions(pipeline, stateDir));

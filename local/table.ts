@@ -1,3 +1,6 @@
+import type { S3Event } from "aws-lambda";
+import { compareSequencers } from "../lambda-src/sequencer";
+import { FILE_STATUS } from "../lambda-src/types";
 import type { FailedEventRecord } from "./async-invoke";
 import type { PlainItem } from "./pipeline";
 
@@ -19,10 +22,24 @@ export function formatDuration(ms: unknown): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The first problem of an item: its failure reason, else its first order error (`line 4: ...`). */
+const FINAL_STATUSES: readonly unknown[] = [FILE_STATUS.succeeded, FILE_STATUS.partial, FILE_STATUS.failed];
+
+/**
+ * Whether the file ended with its final item: SUCCEEDED, PARTIAL or FAILED, and not older than an
+ * event of it that went to the on-failure file (a PROCESSING item is what a failed attempt leaves).
+ */
+export function hasFinalRecord(outcome: FileOutcome): boolean {
+  const { item, failure } = outcome;
+  if (!item || !FINAL_STATUSES.includes(item.Status)) return false;
+  const failed = (failure?.requestPayload as Partial<S3Event> | undefined)?.Records?.[0]?.s3.object.sequencer;
+  return failed === undefined || compareSequencers(String(item.Sequencer ?? ""), failed) >= 0;
+}
+
+/** The first problem of a file: why it has no final item, else its failure reason, else its first order error (`line 4: ...`). */
 export function firstError(outcome: FileOutcome): string {
   const { item, failure } = outcome;
-  if (!item) return failure ? `${failure.responsePayload.errorType}: ${failure.responsePayload.errorMessage}` : "no metadata record";
+  if (failure && !hasFinalRecord(outcome)) return `${failure.responsePayload.errorType}: ${failure.responsePayload.errorMessage}`;
+  if (!item) return "no metadata record";
   if (typeof item.FailureReason === "string" && item.FailureReason) return item.FailureReason;
   const first = Array.isArray(item.Errors) ? (item.Errors[0] as Record<string, unknown> | undefined) : undefined;
   if (!first) return "";

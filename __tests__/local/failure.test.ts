@@ -82,6 +82,37 @@ describe("npm run local when the function fails for good", () => {
     expect(code).toBe(1);
     const failed = readFileSync(path.join(stateDir, "failed-events.ndjson"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { requestPayload: { Records: { s3: { object: { key: string } } }[] } });
     expect(failed.map((record) => record.requestPayload.Records[0].s3.object.key).sort()).toEqual(["incoming/a.csv", "incoming/b.json"]);
-    expect(String(stderr.read())).toContain("2 file(s) got no metadata record; their events are in ");
+    expect(String(stderr.read())).toContain("2 file(s) got no final metadata record; their events are in ");
+  }, 30_000);
+});
+
+describe("npm run local when the function fails for good after recording PROCESSING", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("exits 1 and shows the on-failure error as the file's first error", async () => {
+    // Prepare: the output prefix names a directory too long for s3rver, so every output write fails after the PROCESSING item.
+    const stackDir = path.join(mkdtempSync(path.join(tmpdir(), "broken-stack-")), "pipeline-dev");
+    const stateDir = tempStateDir();
+    const filesDir = mkdtempSync(path.join(tmpdir(), "broken-files-"));
+    dirs.push(path.dirname(stackDir), stateDir, filesDir);
+    cpSync(devStackDir(), stackDir, { recursive: true });
+    const stackFile = path.join(stackDir, "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
+    stack.resource.aws_lambda_function.processor.environment.variables.OUTPUT_PREFIX = `processed/${"x".repeat(256)}/`;
+    writeFileSync(stackFile, JSON.stringify(stack));
+    const file = path.join(filesDir, "a.csv");
+    writeFileSync(file, orderFileText("csv", someValidOrders("A", 1)));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+
+    // Act
+    const code = await runCli(["local", "--no-synth", file], { stdout, stderr }, { stackDir, stateDir, retryBaseDelayMs: 1 });
+
+    // Assess
+    expect(code).toBe(1);
+    const row = String(stdout.read()).split("\n")[1];
+    expect(row).toMatch(/^a\.csv\s+PROCESSING\s.*\s{2}InternalError: We encountered an internal error\. Please try again\.$/);
+    expect(String(stderr.read())).toContain("1 file(s) got no final metadata record; their events are in ");
   }, 30_000);
 });
