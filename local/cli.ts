@@ -77,10 +77,19 @@ class SynthFailedError extends Error {
   }
 }
 
+/** A signal stopped `npm run synth` (Ctrl-C reaches the whole process group); the CLI exits with code 130. */
+class SynthInterruptedError extends Error {
+  constructor(signal: string) {
+    super(`${signal}: interrupted during npm run synth`);
+    this.name = "SynthInterruptedError";
+  }
+}
+
 /** `npm run synth`, in a child process so the stack is exactly what the command writes. */
 function synthesize(root: string, io: CliIo): void {
   io.stderr.write(`synthesizing (npm run synth) ...\n`);
   const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: root, encoding: "utf8", env: process.env });
+  if (result.signal) throw new SynthInterruptedError(result.signal);
   if (result.status !== 0) throw new SynthFailedError(result.stderr || result.stdout);
 }
 
@@ -272,6 +281,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
       return 2;
+    }
+    if (err instanceof SynthInterruptedError) {
+      io.stderr.write(`${err.message}\n`);
+      return 130;
     }
     if (err instanceof StateDirLockedError) {
       io.stderr.write(`error: ${err.message}\n`);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
@@ -131,6 +131,23 @@ describe("runCli's lock on the state directory", () => {
     expect(code).toBe(1);
     expect(err()).toContain("cdk.tf.json does not exist");
     expect(existsSync(path.join(stateDir, ".lock"))).toBe(false);
+  });
+});
+
+describe("runCli interrupted during the synth", () => {
+  it("exits with code 130 and says interrupted when the synth dies of SIGINT (Ctrl-C reaches it too)", async () => {
+    // Prepare: a project whose main.ts is stopped by SIGINT, as Ctrl-C stops npm run synth.
+    const root = mkdtempSync(path.join(tmpdir(), "cli-root-"));
+    symlinkSync(path.join(__dirname, "../../node_modules"), path.join(root, "node_modules"));
+    writeFileSync(path.join(root, "main.ts"), 'process.kill(process.pid, "SIGINT");\nsetTimeout(() => undefined, 10000);\n');
+    const { io, err } = captured();
+
+    // Act
+    const code = await runCli(["local", csv], io, { root, stateDir: path.join(root, ".local") });
+
+    // Assess
+    expect(code).toBe(130);
+    expect(err()).toBe("synthesizing (npm run synth) ...\nSIGINT: interrupted during npm run synth\n");
   });
 });
 
