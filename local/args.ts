@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 /** Parsed command line of `npm run demo` / `npm run local`. */
@@ -57,6 +57,11 @@ const FLAGS = {
 /** Every flag the commands take, as written. */
 export const CLI_FLAGS = Object.keys(FLAGS) as readonly (keyof typeof FLAGS)[];
 
+/** An unknown option, and how to name it as a file when one of that name exists. */
+function unknownOption(arg: string, cwd: string): string {
+  return `unknown option ${arg}${existsSync(path.resolve(cwd, arg)) ? ` (a file? write ./${arg})` : ""}`;
+}
+
 /**
  * Parses `<demo|local> [flags] FILE...` and checks the files: each must exist and be a regular
  * file, and no two may share a basename (both would be uploaded as `incoming/<basename>`).
@@ -72,7 +77,7 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs
   for (const arg of rest) {
     if (!onlyOperands && arg === "--") onlyOperands = true;
     else if (!onlyOperands && arg in FLAGS) flags[FLAGS[arg as keyof typeof FLAGS]] = true;
-    else if (!onlyOperands && arg.startsWith("-") && arg !== "-") problems.push(`unknown option ${arg}`);
+    else if (!onlyOperands && arg.startsWith("-") && arg !== "-") problems.push(unknownOption(arg, cwd));
     else operands.push(arg);
   }
 
@@ -94,7 +99,8 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs
     try {
       stats = statSync(file);
     } catch {
-      problems.push(`${operand}: no such file`);
+      // A relative name is resolved from where the command was typed, which may not be where the user thinks.
+      problems.push(`${operand}: no such file${file === operand ? "" : ` (looked for ${file})`}`);
       continue;
     }
     if (stats.isDirectory()) {

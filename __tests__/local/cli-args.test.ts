@@ -12,6 +12,7 @@ const csv = path.join(dir, "orders.csv");
 writeFileSync(csv, "order_id\n");
 mkdirSync(path.join(dir, "other"));
 writeFileSync(path.join(dir, "other", "orders.csv"), "order_id\n");
+writeFileSync(path.join(dir, "-dash.csv"), "order_id\n");
 
 function captured() {
   const stdout = new PassThrough();
@@ -32,7 +33,8 @@ describe("parseArgs", () => {
 
   it.each([
     [["local"], "no files given: name at least one order file"],
-    [["local", "missing.csv"], "missing.csv: no such file"],
+    [["local", "missing.csv"], `missing.csv: no such file (looked for ${path.join(dir, "missing.csv")})`],
+    [["local", "-dash.csv"], "unknown option -dash.csv (a file? write ./-dash.csv)"],
     [["local", "other"], "other: is a directory, not a file"],
     [["local", ""], "an empty file name (an unset shell variable?): name each file"],
     [["local", "--jsn", "orders.csv"], "unknown option --jsn"],
@@ -60,7 +62,7 @@ describe("parseArgs", () => {
   });
 
   it("reports every bad argument at once", () => {
-    expect(() => parseArgs(["local", "a.csv", "b.csv"], dir)).toThrow("a.csv: no such file; b.csv: no such file");
+    expect(() => parseArgs(["local", "a.csv", "/b.csv"], dir)).toThrow(`a.csv: no such file (looked for ${path.join(dir, "a.csv")}); /b.csv: no such file`);
   });
 });
 
