@@ -4,6 +4,8 @@ import * as path from "node:path";
 /** Parsed command line of `npm run demo` / `npm run local`. */
 export interface CliArgs {
   readonly command: "demo" | "local";
+  /** Print the usage and exit 0 (`--help`, `-h`); the rest of the line is not checked. */
+  readonly help: boolean;
   /** Print only the JSON array of metadata items on stdout. */
   readonly json: boolean;
   /** Leave the services running until Ctrl-C. */
@@ -26,18 +28,24 @@ export class UsageError extends Error {
   }
 }
 
-/** One-paragraph usage, printed with every {@link UsageError}. */
-export const USAGE = `usage: npm run demo [-- [--json] [--keep]]
+/** The usage: printed by `--help` on stdout and with every {@link UsageError} on stderr. */
+export const USAGE = `usage: npm run demo [-- [--json] [--keep] [--resume] [--replay-failed] [--no-synth]]
        npm run local -- [--json] [--keep] [--resume] [--replay-failed] [--no-synth] FILE...
+       npm run local -- --replay-failed | --resume --keep     (no FILE needed)
+       npm run <demo|local> -- --help
 
   --json           print only the JSON array of metadata items (one per FILE, in order) on stdout
   --keep           leave S3, DynamoDB and SNS running and print their endpoints; Ctrl-C stops them
   --resume         continue with the state of the previous --keep run (.local/) instead of wiping it
   --replay-failed  deliver the events in .local/failed-events.ndjson again (implies --resume)
   --no-synth       use cdktf.out/ as it is instead of synthesizing first
+  --help, -h       print this and exit
+  --               what follows is a FILE even if it starts with -
 
-exit codes: 0 every file got a metadata record, 1 some did not (see .local/failed-events.ndjson)
-            or the stack cannot run locally, 2 bad arguments, 130 interrupted`;
+exit codes: 0 every file got its final metadata record (SUCCEEDED, PARTIAL or FAILED)
+            1 some did not (see .local/failed-events.ndjson), or the stack cannot run locally
+            2 bad arguments, or another run is using .local/
+            130 interrupted`;
 
 /**
  * The longest basename, in UTF-8 bytes, that goes through the local S3 end to end (measured).
@@ -70,19 +78,22 @@ function unknownOption(arg: string, cwd: string): string {
 export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs {
   const [command, ...rest] = argv;
   if (command !== "demo" && command !== "local") throw new UsageError(`unknown command "${command ?? ""}": expected demo or local`);
-  const flags = { json: false, keep: false, resume: false, replayFailed: false, noSynth: false };
+  const flags = { json: false, keep: false, resume: false, replayFailed: false, noSynth: false, help: false };
   const operands: string[] = [];
   const problems: string[] = [];
   let onlyOperands = false;
   for (const arg of rest) {
     if (!onlyOperands && arg === "--") onlyOperands = true;
     else if (!onlyOperands && arg in FLAGS) flags[FLAGS[arg as keyof typeof FLAGS]] = true;
+    else if (!onlyOperands && (arg === "--help" || arg === "-h")) flags.help = true;
     else if (!onlyOperands && arg.startsWith("-") && arg !== "-") problems.push(unknownOption(arg, cwd));
     else operands.push(arg);
   }
 
-  if (command === "demo" && operands.length > 0) problems.push(`demo takes no files (got ${operands.join(" ")}); use npm run local -- FILE...`);
   const resume = flags.resume || flags.replayFailed;
+  if (flags.help) return { command, help: true, json: flags.json, keep: flags.keep, resume, replayFailed: flags.replayFailed, synth: !flags.noSynth, files: [] };
+
+  if (command === "demo" && operands.length > 0) problems.push(`demo takes no files (got ${operands.join(" ")}); use npm run local -- FILE...`);
   if (command === "local" && operands.length === 0 && !flags.replayFailed && !(resume && flags.keep)) {
     problems.push("no files given: name at least one order file");
   }
@@ -125,5 +136,5 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliArgs
     files.push(file);
   }
   if (problems.length > 0) throw new UsageError(problems.join("; "));
-  return { command, json: flags.json, keep: flags.keep, resume, replayFailed: flags.replayFailed, synth: !flags.noSynth, files };
+  return { command, help: false, json: flags.json, keep: flags.keep, resume, replayFailed: flags.replayFailed, synth: !flags.noSynth, files };
 }

@@ -276,6 +276,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const signals = signalled();
   try {
     const args = parseArgs(argv, options.cwd);
+    if (args.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     return await run(args, io, options, signals.promise);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
-import { parseArgs, UsageError } from "../../local/args";
+import { CLI_FLAGS, parseArgs, USAGE, UsageError } from "../../local/args";
 import { flagsNpmTook, runCli } from "../../local/cli";
 import packageJson from "../../package.json";
 
@@ -150,6 +150,35 @@ describe("runCli interrupted during the synth", () => {
     // Assess
     expect(code).toBe(130);
     expect(err()).toBe("synthesizing (npm run synth) ...\nSIGINT: interrupted during npm run synth\n");
+  });
+});
+
+describe("the runner's usage", () => {
+  const repo = path.join(__dirname, "../..");
+  const help = readFileSync(path.join(repo, "help"), "utf8");
+  const readme = readFileSync(path.join(repo, "README.md"), "utf8");
+  const localSection = /^## Run it locally[\s\S]*?^### What is provisioned/m.exec(readme)?.[0] ?? "";
+  const accepted = [...CLI_FLAGS, "--help"];
+
+  it.each([["--help"], ["-h"]])("prints the usage on stdout and exits 0 for %s, whatever else the line holds", async (flag) => {
+    const { io, out, err } = captured();
+    expect(await runCli(["local", flag, "nope.csv"], io)).toBe(0);
+    expect(out()).toBe(`${USAGE}\n`);
+    expect(err()).toBe("");
+  });
+
+  it("names exactly the flags the parser accepts, and every exit code", () => {
+    expect([...new Set(USAGE.match(/--[a-z][a-z-]*/g))].sort()).toEqual([...accepted].sort());
+    expect(USAGE).toMatch(/\b0 .*\b1 .*\b2 .*\b130 interrupted/s);
+  });
+
+  it.each(accepted)("help and the README's local-run section name %s", (flag) => {
+    expect(help).toContain(flag);
+    expect(localSection).toContain(`\`${flag}\``);
+  });
+
+  it("help names every exit code of the runner", () => {
+    expect(help).toMatch(/exit codes:\s+0 .*1 .*2 .*130 interrupted/s);
   });
 });
 
