@@ -151,8 +151,24 @@ function progress(io: CliIo, pipeline: LocalPipeline, total: number): () => void
   };
 }
 
-function keepInstructions(pipeline: LocalPipeline, stateDir: string): string {
+/** A word the shell reads as is: quoted when it holds anything but safe characters (a key with a space). */
+function shellWord(text: string): string {
+  return /^[\w./:@%+=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** The output object to show: the first one written, else where the first file's would be. */
+function exampleOutputKey(pipeline: LocalPipeline, outcomes: readonly FileOutcome[]): string | undefined {
+  const written = outcomes.map((o) => o.item?.OutputKey).find((key) => typeof key === "string");
+  if (typeof written === "string") return written;
+  const first = outcomes[0]?.key;
+  if (first === undefined) return undefined;
+  const name = first.startsWith(pipeline.prefix) ? first.slice(pipeline.prefix.length) : first;
+  return `${pipeline.plan.function.environment.OUTPUT_PREFIX ?? "processed/"}${name}.ndjson`;
+}
+
+function keepInstructions(pipeline: LocalPipeline, stateDir: string, outcomes: readonly FileOutcome[]): string {
   const { services, plan, bucket, table } = pipeline;
+  const outputKey = exampleOutputKey(pipeline, outcomes);
   return [
     "",
     "Services are running (Ctrl-C stops them):",
@@ -164,7 +180,7 @@ function keepInstructions(pipeline: LocalPipeline, stateDir: string): string {
     "Inspect them with the AWS CLI:",
     `  export AWS_ACCESS_KEY_ID=${services.env.AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${services.env.AWS_SECRET_ACCESS_KEY} AWS_DEFAULT_REGION=${plan.region} AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED`,
     `  aws --endpoint-url ${services.s3Endpoint} s3 ls s3://${bucket} --recursive`,
-    `  aws --endpoint-url ${services.s3Endpoint} s3 cp s3://${bucket}/${pipeline.plan.function.environment.OUTPUT_PREFIX ?? "processed/"}orders.csv.ndjson -`,
+    ...(outputKey === undefined ? [] : [`  aws --endpoint-url ${services.s3Endpoint} s3 cp ${shellWord(`s3://${bucket}/${outputKey}`)} -`]),
     `  aws --endpoint-url ${services.dynamoEndpoint} dynamodb scan --table-name ${table.name}`,
     `  aws --endpoint-url ${services.s3Endpoint} s3 cp ./my-orders.csv s3://${bucket}/${pipeline.prefix}   # triggers the function`,
     "",
@@ -260,7 +276,7 @@ async function runLocked(
       io.stderr.write(`${missing.length} file(s) got no final metadata record; their events are in ${pipeline.failedEventsFile} (${replay})\n`);
     }
     if (args.keep) {
-      (args.json ? io.stderr : io.stdout).write(keepInstructions(pipeline, stateDir));
+      (args.json ? io.stderr : io.stdout).write(keepInstructions(pipeline, stateDir, outcomes));
       await (options.shutdown ?? interrupted);
       io.stderr.write("stopping the local services\n");
     }

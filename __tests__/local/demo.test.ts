@@ -118,6 +118,27 @@ describe("npm run local --keep while a second run starts", () => {
   });
 });
 
+describe("npm run local --keep", () => {
+  const stateDir = tempStateDir();
+  const filesDir = tempStateDir();
+  afterAll(() => [stateDir, filesDir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("prints a ready-to-paste command that reads the output object of a file it uploaded, quoted for the shell", async () => {
+    // Prepare: the first file fails (no output), the second succeeds.
+    const files = [path.join(filesDir, "notes.txt"), path.join(filesDir, "week 1.json")];
+    writeFileSync(files[0], "not orders\n");
+    writeFileSync(files[1], orderFileText("json", someValidOrders("W", 2)));
+    const { io, out } = captured();
+
+    // Act
+    const code = await runCli(["local", "--keep", "--no-synth", ...files], io, { stackDir: devStackDir(), stateDir, retryBaseDelayMs: 20, shutdown: Promise.resolve() });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out()).toMatch(new RegExp(` s3 cp 's3://${BUCKET}/processed/week 1\\.json\\.ndjson' -\n`));
+  });
+});
+
 describe("the longest basename npm run local accepts", () => {
   let pipeline: LocalPipeline | undefined;
   afterAll(() => stopPipeline(pipeline));
