@@ -80,10 +80,11 @@ function main(): void {
       const { ms, ok } = time({ ...variant, args }, outDir);
       rmSync(outDir, { recursive: true, force: true });
       if (ok) samples.get(variant.name)?.push(ms);
-      process.stderr.write(`\r run ${run + 1}/${RUNS}: ${variant.name.padEnd(56)}`);
+      // One line rewritten in place on a terminal; a line each in a log, where \r would run them together.
+      process.stderr.write(process.stderr.isTTY ? `\r run ${run + 1}/${RUNS}: ${variant.name.padEnd(56)}` : ` run ${run + 1}/${RUNS}: ${variant.name}\n`);
     }
   }
-  process.stderr.write("\n");
+  if (process.stderr.isTTY) process.stderr.write("\n");
   const ours = median(samples.get(variants[0].name) ?? [Number.NaN]);
   const template = median(samples.get(variants[2].name) ?? [Number.NaN]);
   console.log(`\nSynth benchmark (median of ${RUNS} interleaved runs, both stacks, this machine)\n`);
