@@ -17,7 +17,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { FUNCTION_ENV_NAMES } from "../lambda-src/env";
 import { bundleLambda } from "../stacks/lambda-bundle";
-import { buildStack, onlyResource, parseSynth, synthStack } from "./helpers/stack";
+import { processorFunctionName } from "../stacks/pipeline-stack";
+import { buildStack, onlyResource, parseSynth, stageConfig, synthStack } from "./helpers/stack";
 import { terraformAvailability } from "./helpers/terraform";
 
 const synth = synthStack("dev");
@@ -257,6 +258,12 @@ describe("PipelineStack (dev)", () => {
         }),
       },
     });
+  });
+
+  it("names the function as processorFunctionName does, the name preflight --account asks AWS about", () => {
+    const functionName = (project: string) => onlyResource(parseSynth(synthStack("prod", { project })), "aws_lambda_function").function_name;
+    expect(functionName("acme-orders")).toBe(processorFunctionName(stageConfig("prod", { project: "acme-orders" })));
+    expect(processorFunctionName({ project: "acme-orders", stage: "prod" })).toBe("acme-orders-prod-processor");
   });
 
   it("sets exactly the environment variables the function code reads", () => {

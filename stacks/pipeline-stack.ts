@@ -41,6 +41,16 @@ export function stackName(stage: string): string {
   return `pipeline-${stage}`;
 }
 
+/** The first part of every resource name of a stage: `<project>-<stage>`. */
+export function resourcePrefix(config: Pick<StageConfig, "project" | "stage">): string {
+  return `${config.project}-${config.stage}`;
+}
+
+/** The processor function's name in a stage: `<project>-<stage>-processor` (`scripts/redrive.sh` builds it too). */
+export function processorFunctionName(config: Pick<StageConfig, "project" | "stage">): string {
+  return `${resourcePrefix(config)}-processor`;
+}
+
 /**
  * One stage of the order-file pipeline: upload bucket -> processor function -> metadata table,
  * with a status topic. Construct ids double as Terraform addresses (`aws_s3_bucket.upload`):
@@ -70,7 +80,7 @@ export class PipelineStack extends TerraformStack {
     configureStateBackend(this, stackName(config.stage), config.region, props.stateBackend ?? {});
     // The S3 backend's use_lockfile is GA from 1.11: an older terraform stops at init, saying so.
     this.addOverride("terraform.required_version", MIN_TERRAFORM_VERSION);
-    const name = `${config.project}-${config.stage}`;
+    const name = resourcePrefix(config);
     const placeholders = placeholderEmailProblem(config);
     // cdktf prints warnings at synth, diff and deploy; `npm run preflight` refuses the deploy.
     if (placeholders !== undefined) Annotations.of(this).addWarning(placeholders);
@@ -82,7 +92,7 @@ export class PipelineStack extends TerraformStack {
     new ArchiveProvider(this, "archive");
     const caller = new DataAwsCallerIdentity(this, "current");
     const partition = new DataAwsPartition(this, "partition");
-    const functionName = `${name}-processor`;
+    const functionName = processorFunctionName(config);
     const statusTopicName = `${name}-file-status`;
 
     this.encryption = new EncryptionKey(this, "pipeline", {
