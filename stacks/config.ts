@@ -236,7 +236,8 @@ export function resolveConfig(raw: ConfigFile, env: NodeJS.ProcessEnv = {}): Sta
   return result;
 }
 
-function envName(stage: string, key: string): string {
+/** The variable that overrides `key` for `stage`: `PIPELINE_PROD_RESERVED_CONCURRENCY`. */
+export function envName(stage: string, key: string): string {
   // The unit MiB is one word: memoryMiB -> MEMORY_MIB (as documented), not MEMORY_MI_B.
   const words = key.replace(/MiB/g, "Mib").replace(/([a-z0-9])([A-Z])/g, "$1_$2");
   return `PIPELINE_${stage.toUpperCase()}_${words.toUpperCase()}`;

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// A stand-in for the AWS CLI, for scripts/redrive.sh: the SQS and Lambda calls it makes, against a
-// JSON state file ($FAKE_AWS_STATE) the test prepares and reads back. Messages received are hidden
-// until deleted; every invocation is recorded with its payload; an invocation whose event names a
-// key in `failKeys` fails with FunctionError "Unhandled", as a function that throws does.
+// A stand-in for the AWS CLI, for scripts/redrive.sh and `preflight --account`: the SQS and Lambda
+// calls they make, against a JSON state file ($FAKE_AWS_STATE) the test prepares and reads back.
+// Every call is recorded in `calls`. Messages received are hidden until deleted; every invocation
+// is recorded with its payload; an invocation whose event names a key in `failKeys` fails with
+// FunctionError "Unhandled", as a function that throws does. `accountLimit` is what
+// get-account-settings reports; `reservations` maps a function name to its reserved concurrency
+// (null: none), and a function not in it does not exist. With `failure` set, every call fails as
+// the real CLI does without credentials.
 const { readFileSync, writeFileSync } = require("node:fs");
 
 const statePath = process.env.FAKE_AWS_STATE;
@@ -15,6 +19,12 @@ const option = (name) => {
 const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
 const command = `${args[0]} ${args[1]}`;
 state.calls.push(args);
+
+if (state.failure !== undefined) {
+  process.stderr.write(`\n${state.failure.stderr}\n`);
+  save();
+  process.exit(state.failure.status);
+}
 
 if (command === "sqs get-queue-url") {
   if (option("--queue-name") !== state.queueName) {
@@ -37,6 +47,17 @@ if (command === "sqs get-queue-url") {
   const fails = payload.Records.some((record) => state.failKeys.includes(record.s3.object.key));
   writeFileSync(args[args.length - 1], fails ? JSON.stringify({ errorType: "ProvisionedThroughputExceededException", errorMessage: "Rate exceeded" }) : "null");
   process.stdout.write(`${fails ? "Unhandled" : "None"}\n`);
+} else if (command === "lambda get-account-settings") {
+  process.stdout.write(JSON.stringify({ AccountLimit: { TotalCodeSize: 80530636800, CodeSizeUnzipped: 262144000, CodeSizeZipped: 52428800, ...state.accountLimit }, AccountUsage: { TotalCodeSize: 0, FunctionCount: 0 } }, null, 4));
+} else if (command === "lambda get-function-concurrency") {
+  const name = option("--function-name");
+  if (!(name in state.reservations)) {
+    process.stderr.write(`\nAn error occurred (ResourceNotFoundException) when calling the GetFunctionConcurrency operation: Function not found: arn:aws:lambda:eu-west-1:000000000000:function:${name}\n`);
+    save();
+    process.exit(254);
+  }
+  // Like the real CLI, nothing at all for a function without a reservation.
+  if (state.reservations[name] !== null) process.stdout.write(JSON.stringify({ ReservedConcurrentExecutions: state.reservations[name] }, null, 4));
 } else {
   process.stderr.write(`fake aws: unexpected command ${args.join(" ")}\n`);
   save();
