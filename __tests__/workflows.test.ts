@@ -285,6 +285,16 @@ describe(".github/workflows", () => {
       expect(settings < preflight && preflight < deploy).toBe(true);
     });
 
+    it.each(["pipeline-dev", "pipeline-prod"])("checks the account can grant %s's reserved concurrency: preflight --account runs after the credentials, before the deploy", (stack) => {
+      const [, job] = deployJob(stack);
+      const steps = job.steps ?? [];
+      const at = (found: number): number => (found < 0 ? Number.NaN : found);
+      const auth = at(steps.findIndex((s) => typeof s.uses === "string" && s.uses.startsWith("aws-actions/configure-aws-credentials@")));
+      const account = at(steps.findIndex((s) => s.run === `npm run --silent preflight -- --account ${stack}`));
+      const deploy = at(steps.findIndex((s) => typeof s.uses === "string" && s.uses.startsWith("hashicorp/terraform-cdk-action@")));
+      expect({ auth, account, deploy, inOrder: auth < account && account < deploy }).toEqual({ auth, account, deploy, inOrder: true });
+    });
+
     it("fails the validate step when terraform validate was skipped: CI has terraform and the registry", () => {
       const validate = Object.values(pipeline.jobs).flatMap((job) => job.steps ?? []).find((s) => s.run === "npm run validate");
       expect(validate?.env).toEqual({ VALIDATE_REQUIRE_TERRAFORM: "true" });
