@@ -53,21 +53,32 @@ describe("DynamoDB unavailable mid-run", () => {
   }, 30_000);
 });
 
+/**
+ * A copy of the synthesized dev stack whose function's environment `breakIt` changes, with a
+ * fresh state directory and a directory for the files; all three go into `dirs` for removal.
+ */
+function brokenStack(dirs: string[], breakIt: (variables: Record<string, string>) => void): { stackDir: string; stateDir: string; filesDir: string } {
+  const stackDir = path.join(mkdtempSync(path.join(tmpdir(), "broken-stack-")), "pipeline-dev");
+  const stateDir = tempStateDir();
+  const filesDir = mkdtempSync(path.join(tmpdir(), "broken-files-"));
+  dirs.push(path.dirname(stackDir), stateDir, filesDir);
+  cpSync(devStackDir(), stackDir, { recursive: true });
+  const stackFile = path.join(stackDir, "cdk.tf.json");
+  const stack = JSON.parse(readFileSync(stackFile, "utf8"));
+  breakIt(stack.resource.aws_lambda_function.processor.environment.variables);
+  writeFileSync(stackFile, JSON.stringify(stack));
+  return { stackDir, stateDir, filesDir };
+}
+
 describe("npm run local when the function fails for good", () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it("exits 1, keeps every failed event in the on-failure file, and says which files got no record", async () => {
     // Prepare: the dev stack with its function pointed at a table that does not exist, so every invocation throws.
-    const stackDir = path.join(mkdtempSync(path.join(tmpdir(), "broken-stack-")), "pipeline-dev");
-    const stateDir = tempStateDir();
-    const filesDir = mkdtempSync(path.join(tmpdir(), "broken-files-"));
-    dirs.push(path.dirname(stackDir), stateDir, filesDir);
-    cpSync(devStackDir(), stackDir, { recursive: true });
-    const stackFile = path.join(stackDir, "cdk.tf.json");
-    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
-    stack.resource.aws_lambda_function.processor.environment.variables.TABLE_NAME = "no-such-table";
-    writeFileSync(stackFile, JSON.stringify(stack));
+    const { stackDir, stateDir, filesDir } = brokenStack(dirs, (variables) => {
+      variables.TABLE_NAME = "no-such-table";
+    });
     const files = ["a.csv", "b.json"].map((name) => {
       const file = path.join(filesDir, name);
       writeFileSync(file, orderFileText(name.endsWith(".csv") ? "csv" : "json", someValidOrders(name[0].toUpperCase(), 1)));
@@ -92,15 +103,9 @@ describe("npm run local when the function fails for good after recording PROCESS
 
   it("exits 1 and shows the on-failure error as the file's first error", async () => {
     // Prepare: the output prefix names a directory too long for s3rver, so every output write fails after the PROCESSING item.
-    const stackDir = path.join(mkdtempSync(path.join(tmpdir(), "broken-stack-")), "pipeline-dev");
-    const stateDir = tempStateDir();
-    const filesDir = mkdtempSync(path.join(tmpdir(), "broken-files-"));
-    dirs.push(path.dirname(stackDir), stateDir, filesDir);
-    cpSync(devStackDir(), stackDir, { recursive: true });
-    const stackFile = path.join(stackDir, "cdk.tf.json");
-    const stack = JSON.parse(readFileSync(stackFile, "utf8"));
-    stack.resource.aws_lambda_function.processor.environment.variables.OUTPUT_PREFIX = `processed/${"x".repeat(256)}/`;
-    writeFileSync(stackFile, JSON.stringify(stack));
+    const { stackDir, stateDir, filesDir } = brokenStack(dirs, (variables) => {
+      variables.OUTPUT_PREFIX = `processed/${"x".repeat(256)}/`;
+    });
     const file = path.join(filesDir, "a.csv");
     writeFileSync(file, orderFileText("csv", someValidOrders("A", 1)));
     const stdout = new PassThrough();
