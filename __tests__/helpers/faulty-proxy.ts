@@ -102,33 +102,37 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
   return Object.assign(proxy, { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
 
-/** The bundled handler on local services, reached through a faulty proxy for each of S3 and DynamoDB. */
+/** The bundled handler on local services, reached through a faulty proxy for each of S3, DynamoDB and SNS. */
 export interface ProxiedPipeline {
   readonly env: PipelineEnv;
   readonly handler: Handler;
   readonly s3: FaultyProxy;
   readonly dynamo: FaultyProxy;
+  readonly sns: FaultyProxy;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the local services, puts a faulty proxy in front of S3 and of DynamoDB, and loads the
+ * Starts the local services, puts a faulty proxy in front of S3, DynamoDB and SNS, and loads the
  * bundled handler pointed at the proxies; `sdkEnv` adds SDK settings for it (`AWS_MAX_ATTEMPTS`).
  */
 export async function startProxiedPipeline(sdkEnv: Readonly<Record<string, string>> = {}): Promise<ProxiedPipeline> {
   const env = await startPipelineEnv();
   const s3 = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_S3!);
   const dynamo = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }, sdkEnv);
+  const sns = await startFaultyProxy(process.env.AWS_ENDPOINT_URL_SNS!);
+  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_SNS: sns.endpoint }, sdkEnv);
   const { handler, cleanup } = loadBundledHandler();
   return {
     env,
     handler,
     s3,
     dynamo,
+    sns,
     async stop() {
       await s3.stop();
       await dynamo.stop();
+      await sns.stop();
       await env.stop();
       cleanup();
     },

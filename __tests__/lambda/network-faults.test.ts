@@ -3,7 +3,7 @@ import { faultOnce, type FaultyProxy, startProxiedPipeline } from "../helpers/fa
 import { type CapturedOutput, captureStdout, eventFor, fakeContext, guardedReturnBy, type Handler, type PipelineEnv } from "../helpers/lambda-env";
 import { csvText, testOrder } from "../helpers/lambda-orders";
 
-// Faults a network makes, made for real: the bundled handler talks to local S3 and DynamoDB
+// Faults a network makes, made for real: the bundled handler talks to local S3, DynamoDB and SNS
 // through proxies that can leave a request unanswered or lose a reply after the service acted.
 describe("the bundled handler when the network loses a reply or a request hangs", () => {
   let env: PipelineEnv;
@@ -11,6 +11,7 @@ describe("the bundled handler when the network loses a reply or a request hangs"
   let stop: () => Promise<void>;
   let s3: FaultyProxy;
   let dynamo: FaultyProxy;
+  let sns: FaultyProxy;
   let output: CapturedOutput;
 
   const messagesFor = (key: string) => env.sns.messages.filter((m) => (JSON.parse(m.message) as { FileName: string }).FileName === key);
@@ -21,13 +22,15 @@ describe("the bundled handler when the network loses a reply or a request hangs"
   };
 
   beforeAll(async () => {
-    ({ env, handler, s3, dynamo, stop } = await startProxiedPipeline());
+    ({ env, handler, s3, dynamo, sns, stop } = await startProxiedPipeline());
   });
   beforeEach(() => {
     s3.rule = () => "pass";
     dynamo.rule = () => "pass";
+    sns.rule = () => "pass";
     s3.log.length = 0;
     dynamo.log.length = 0;
+    sns.log.length = 0;
     output = captureStdout();
   });
   afterEach(() => output.restore());
@@ -118,5 +121,58 @@ describe("the bundled handler when the network loses a reply or a request hangs"
     expect(Date.now()).toBeLessThan(guardedReturnBy(deadline));
     expect(await env.item(key)).toMatchObject({ Status: "PROCESSING", Attempts: 1 });
     expect(messagesFor(key)).toHaveLength(0);
+  });
+
+  it("sends a final write again when DynamoDB leaves it unanswered for 2 s, so the file still ends well inside the reserve", async () => {
+    // Prepare: the reserve must hold the final write and the publish after the guard, so no request may wait longer than a part of it.
+    const key = "incoming/unanswered-final.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "D1" })]));
+    dynamo.rule = faultOnce("hang", (r) => r.operation === "UpdateItem");
+    const started = Date.now();
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(LIMITS.timeoutReserveMs / 2);
+    expect(dynamo.log.filter((line) => line.endsWith("UpdateItem"))).toEqual(["hang POST UpdateItem", "pass POST UpdateItem"]);
+    expect(await env.item(key)).toMatchObject({ Status: "SUCCEEDED", Attempts: 1 });
+    expect(messagesFor(key).map((m) => m.attributes.Status)).toEqual(["SUCCEEDED"]);
+  });
+
+  it("sends a status message again when SNS leaves it unanswered for 2 s, so the file still ends well inside the reserve", async () => {
+    // Prepare
+    const key = "incoming/unanswered-publish.csv";
+    const object = await env.upload(key, csvText([testOrder({ orderId: "N1" })]));
+    sns.rule = faultOnce("hang", () => true);
+    const started = Date.now();
+
+    // Act
+    await handler(eventFor(object), fakeContext());
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(LIMITS.timeoutReserveMs / 2);
+    expect(sns.log.map((line) => line.split(" ")[0])).toEqual(["hang", "pass"]);
+    expect(messagesFor(key).map((m) => m.attributes.Status)).toEqual(["SUCCEEDED"]);
+  });
+
+  it("sends the delete of a failed new version's old output again when S3 leaves it unanswered for 2 s, so the file still ends well inside the reserve", async () => {
+    // Prepare: version 1 succeeded with its output; version 2 fails, and the first try of the delete gets no answer.
+    const key = "incoming/unanswered-delete.csv";
+    const outputKey = "processed/unanswered-delete.csv.ndjson";
+    await handler(eventFor(await env.upload(key, csvText([testOrder({ orderId: "E1" })]))), fakeContext());
+    const failing = await env.upload(key, "order_id\nE2\n");
+    s3.rule = faultOnce("hang", (r) => r.method === "DELETE");
+    const started = Date.now();
+
+    // Act
+    await handler(eventFor(failing), fakeContext());
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(LIMITS.timeoutReserveMs / 2);
+    expect(s3.log.filter((line) => line.includes("DELETE")).map((line) => line.split(" ")[0])).toEqual(["hang", "pass"]);
+    expect(await env.item(key)).toMatchObject({ Status: "FAILED", Sequencer: failing.sequencer });
+    expect(await env.exists(outputKey)).toBe(false);
+    expect(messagesFor(key).map((m) => m.attributes.Status)).toEqual(["SUCCEEDED", "FAILED"]);
   });
 });
