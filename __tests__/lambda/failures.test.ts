@@ -1,4 +1,4 @@
-import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -32,6 +32,11 @@ const CSV = csvText([testOrder()]);
 
 function throttled(): ProvisionedThroughputExceededException {
   return new ProvisionedThroughputExceededException({ message: "Rate of requests exceeds the allowed throughput.", $metadata: { httpStatusCode: 400 } });
+}
+
+/** What DynamoDB answers a conditional write whose condition no longer holds. */
+function conditionFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: { httpStatusCode: 400 } });
 }
 
 function eventOf(key = "incoming/orders.csv", sequencer = clock.next()) {
@@ -401,4 +406,169 @@ describe("the handler under transient failures and the timeout guard", () => {
     await expect(act).rejects.toThrow(/Not enough time left to start "incoming\/late\.csv"/);
     expect(dynamo.calls()).toHaveLength(0);
   });
+
+  it("processes a new version whose PROCESSING write lost the race to an older version's run, so the item ends describing the newest version", async () => {
+    // Prepare: both versions' events read the key as new; the older version's run wrote PROCESSING first.
+    const event = eventOf();
+    const older = { FileName: "incoming/orders.csv", Bucket: TEST_BUCKET, Status: "PROCESSING", Format: "csv", Sequencer: "0000000000000001", Attempts: 1, History: [] };
+    dynamo.on(GetCommand).resolvesOnce({}).resolves({ Item: older });
+    dynamo.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    finalWritesAnswered();
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(event, fakeContext());
+
+    // Assess: the second try is conditional on the older version's item, which it replaces.
+    const starts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(starts).toHaveLength(2);
+    expect(starts[1].Item).toMatchObject({ Status: "PROCESSING", Sequencer: event.Records[0].s3.object.sequencer, Attempts: 1 });
+    expect(starts[1].ExpressionAttributeValues).toMatchObject({ ":Sequencer": older.Sequencer });
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "SUCCEEDED" });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("ends quietly, publishing and deleting nothing, when another attempt took the file over before the final write", async () => {
+    // Prepare: while attempt 1 read the file, a repeat of the event started attempt 2; attempt 1's final write then fails its condition.
+    const event = eventOf();
+    const sequencer = event.Records[0].s3.object.sequencer;
+    const takenOver = { FileName: "incoming/orders.csv", Bucket: TEST_BUCKET, Status: "PROCESSING", Format: "csv", Sequencer: sequencer, Attempts: 2, StartedAt: new Date().toISOString(), History: [] };
+    dynamo.on(GetCommand).resolvesOnce({}).resolves({ Item: takenOver });
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    const act = handler(event, fakeContext());
+
+    // Assess: attempt 2 owns the outcome and its message; attempt 1 is no failure to retry.
+    await expect(act).resolves.toBeUndefined();
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it("leaves a file to the retry when just over a tenth of the invocation went before its read and time then ran out", async () => {
+    // Prepare: the invocation had the reserve plus 1.65 s; writing PROCESSING took 1.5 s of it (about 13%); the body then stalls.
+    const stalled = new Readable({ read() {} });
+    stalled.push(Buffer.from(CSV));
+    let deadline = Date.now() + LIMITS.timeoutReserveMs + 1_650;
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).callsFake(() => {
+      deadline = Date.now() + LIMITS.timeoutReserveMs + 150;
+      return {};
+    });
+    finalWritesAnswered();
+    s3.on(GetObjectCommand).resolves({ Body: stalled as never });
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    const act = handler(eventOf(), fakeContext(() => deadline - Date.now()));
+
+    // Assess: retried (thrown), not FAILED
+    await expect(act).rejects.toThrow(/^Processing of "incoming\/orders\.csv" stopped after 0 s because most of the invocation's time went before the file was read/);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it("sends no delete for an output key longer than S3 accepts, so a file whose name is too long ends FAILED instead of being retried for ever", async () => {
+    // Prepare: a 1,020-byte key, whose output key would be 1,028; S3 refuses any request for such a key.
+    const key = `incoming/${`${"k".repeat(199)}/`.repeat(5)}${"k".repeat(7)}.csv`;
+    tableKeepingPuts();
+    finalWritesAnswered(key);
+    s3.on(DeleteObjectCommand).rejects(new S3ServiceException({ name: "KeyTooLongError", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Your key is too long" }));
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(eventOf(key), fakeContext());
+
+    // Assess
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED" });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand).map((call) => call.args[0].input.MessageAttributes?.Status.StringValue)).toEqual(["FAILED"]);
+  });
+
+  it("fails the invocation before the status message when the delete of a failed new version's old output fails", async () => {
+    // Prepare: version 1 SUCCEEDED with its output; version 2 lacks required columns; S3 answers the delete 503.
+    const recorded = { FileName: "incoming/orders.csv", Status: "SUCCEEDED", Format: "csv", Sequencer: "00000000000000001", Attempts: 1, OutputKey: "processed/orders.csv.ndjson", History: [] };
+    dynamo.on(GetCommand).resolves({ Item: recorded });
+    dynamo.on(PutCommand).resolves({});
+    finalWritesAnswered();
+    s3.on(GetObjectCommand).callsFake(() => bodyOf("order_id\nA1\n"));
+    s3.on(DeleteObjectCommand).rejects(slowDown());
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    const act = handler(eventOf(), fakeContext());
+
+    // Assess: no FAILED message goes out while the output it says is gone still stands; the retry deletes, then publishes.
+    await expect(act).rejects.toThrow("Please reduce your request rate.");
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "FAILED" });
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual(["processed/orders.csv.ndjson"]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it("reads the object version the event announces, not the newest one", async () => {
+    // Prepare: the event announces version v1 (one order); a newer version with two orders was uploaded since.
+    const event = s3Event({ bucket: TEST_BUCKET, key: "incoming/orders.csv", size: Buffer.byteLength(CSV), eTag: "etag", versionId: "v1", sequencer: clock.next() });
+    tableKeepingPuts();
+    finalWritesAnswered();
+    s3.on(GetObjectCommand).callsFake((input: { VersionId?: string }) => bodyOf(input.VersionId === "v1" ? CSV : csvText([testOrder({ orderId: "N1" }), testOrder({ orderId: "N2" })])));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(event, fakeContext());
+
+    // Assess
+    expect(dynamo.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ":newStatus": "SUCCEEDED", ":newOrdersValid": 1 });
+  });
+
+  it("reads the item with a strongly consistent read, so a write that just landed is never missed", async () => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    finalWritesAnswered();
+    s3.on(GetObjectCommand).callsFake(() => bodyOf(CSV));
+    s3.on(PutObjectCommand).resolves({ ETag: '"out"' });
+    sns.on(PublishCommand).resolves({});
+
+    // Act
+    await handler(eventOf(), fakeContext());
+
+    // Assess: an eventually consistent read may return the item as it was before the last write.
+    expect(dynamo.commandCalls(GetCommand).map((call) => call.args[0].input.ConsistentRead)).toEqual([true]);
+  });
+
+  it("aborts a multipart output whose parts are still on their way when the guard stops the file, so no completion follows when they return", async () => {
+    // Prepare: about 7.5 MiB of output (two parts, both sent once the file is read); S3 answers each part
+    // only after the guard (3 s in) and the abandon wait, by when the invocation has failed.
+    multipartFile(csvText(Array.from({ length: 30_000 }, (_, i) => generatedOrder(i))));
+    let answered = 0;
+    s3.on(UploadPartCommand).callsFake(
+      () =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            answered++;
+            resolve({ ETag: '"part"' });
+          }, 3_000 + LIMITS.abandonWaitMs + 1_500),
+        ),
+    );
+    s3.on(CompleteMultipartUploadCommand).resolves({});
+    const deadline = Date.now() + LIMITS.timeoutReserveMs + 3_000;
+
+    // Act
+    await expect(handler(eventOf("incoming/big.csv"), fakeContext(() => deadline - Date.now()))).rejects.toThrow(/^Writing the output of "incoming\/big\.csv" got no answer from S3/);
+    const sent = s3.commandCalls(UploadPartCommand).length;
+    while (answered < sent) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Assess: the whole output had been handed to S3 (it had ended), yet it never completes.
+    expect(sent).toBe(2);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand).length).toBe(0);
+    expect(s3.commandCalls(AbortMultipartUploadCommand).length).toBe(1);
+  }, 20_000);
 });
