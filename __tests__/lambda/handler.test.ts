@@ -378,4 +378,88 @@ describe("the bundled handler, against local S3, DynamoDB and SNS", () => {
     expect(emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "OrderPipeline", Dimensions: [["service"]] });
     expect(emf).toMatchObject({ service: "order-processor-test", FilesSucceeded: 1, OrdersValid: 2, OrdersRejected: 0, BytesRead: object.size });
   });
+
+  it.each([
+    ["FAILED", "FilesFailed", "incoming/metrics/failed.csv", "order_id\n"],
+    ["PARTIAL", "FilesPartial", "incoming/metrics/partial.ndjson", `${ndjsonText(ORDERS)}{not json\n`],
+  ])("counts a %s file in the %s metric alone, the one its alarm or dashboard reads", async (status, metric, key, text) => {
+    // Act
+    const { item } = await run(key, text);
+
+    // Assess
+    expect(item?.Status).toBe(status);
+    const emf = output.json().find((r) => "_aws" in r);
+    expect(emf).toMatchObject({ [metric]: 1 });
+    for (const other of ["FilesSucceeded", "FilesPartial", "FilesFailed"].filter((name) => name !== metric)) expect(emf).not.toHaveProperty(other);
+  });
+
+  it("refuses a file over MAX_FILE_BYTES by the size the event announces, before reading any of it, naming its whole size", async () => {
+    // Prepare: three times the limit (1 MiB here), valid orders first.
+    const text = csvText(ORDERS) + "x".repeat(3 * 1024 * 1024);
+
+    // Act
+    const { object, item } = await run("incoming/limit/far-over.csv", text);
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", OrdersTotal: 0, FailureReason: `The file has ${object.size} bytes, more than the limit of ${1024 * 1024}; split it into smaller files.` });
+    expect(output.json().find((r) => "_aws" in r)).toMatchObject({ BytesRead: 0 });
+  });
+
+  it("records each outcome's rejected orders in History, beside its valid ones", async () => {
+    // Act
+    const { object, item } = await run("incoming/history/partial.json", jsonText([...ORDERS, testOrder({ orderId: "BAD", currency: "dollars" })]));
+
+    // Assess
+    expect(item?.History).toEqual([expect.objectContaining({ Sequencer: object.sequencer, Status: "PARTIAL", OrdersValid: 2, OrdersRejected: 1 })]);
+  });
+
+  it("leaves another file's output alone when it fails an event for a key outside incoming/", async () => {
+    // Prepare: "outgoing/" is as long as "incoming/", so its key, mapped like an incoming one, would name the same output.
+    const { item: first } = await run("incoming/prefix/orders.csv", csvText(ORDERS));
+    expect(first?.Status).toBe("SUCCEEDED");
+
+    // Act
+    const { item } = await run("outgoing/prefix/orders.csv", csvText(ORDERS));
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", FailureReason: expect.stringContaining('is not under "incoming/"') });
+    expect(await env.exists("processed/prefix/orders.csv.ndjson")).toBe(true);
+  });
+
+  it("records when S3 received the object as the event says, not when processing started", async () => {
+    // Prepare
+    const key = "incoming/received/orders.csv";
+    const object = await env.upload(key, csvText(ORDERS));
+
+    // Act
+    await handler(eventFor({ ...object, eventTime: new Date("2025-07-10T12:34:56.789Z") }), fakeContext());
+
+    // Assess
+    expect(await env.item(key)).toMatchObject({ Status: "SUCCEEDED", ReceivedAt: "2025-07-10T12:34:56.789Z" });
+  });
+
+  it("records FAILED for an object with content whose key ends with /: only an empty one is a folder marker", async () => {
+    // Act
+    const { item } = await run("incoming/notes/", "order_id\n");
+
+    // Assess
+    expect(item).toMatchObject({ Status: "FAILED", Format: "unknown", FailureReason: expect.stringContaining("has no supported extension") });
+    expect(messageFor("incoming/notes/").map((m) => m.attributes.Status)).toEqual(["FAILED"]);
+  });
+
+  it("logs a record's failure without the bucket and sequencer of the record before it", async () => {
+    // Prepare: a good record, then one from a bucket the function does not serve.
+    const good = await env.upload("incoming/log-keys/good.csv", csvText(ORDERS));
+    const foreign = await env.upload("incoming/log-keys/foreign.csv", csvText(ORDERS));
+
+    // Act
+    const act = handler(eventFor(good, { ...foreign, bucket: "someone-elses-bucket" }), fakeContext());
+
+    // Assess
+    await expect(act).rejects.toThrow(/serves only "orders-bucket"/);
+    const failed = output.json().find((line) => line.message === "Record failed; the event will be retried");
+    expect(failed).toMatchObject({ s3Key: "incoming/log-keys/foreign.csv" });
+    expect(failed?.sequencer).not.toBe(good.sequencer);
+    expect(failed?.bucket).not.toBe(TEST_BUCKET);
+  });
 });
