@@ -27,6 +27,10 @@ describe("decodeText", () => {
     expect(await decoded([bytes("ab"), bytes("cd"), bytes("\uFEFFe"), bytes("f")])).toBe("abcd\uFEFFef");
   });
 
+  it("keeps a BOM that starts a later chunk when the body begins with an empty chunk", async () => {
+    expect(await decoded([[], bytes("ab"), bytes("\uFEFFc")])).toBe("ab\uFEFFc");
+  });
+
   it("joins characters split across chunks, before ASCII chunks", async () => {
     const euro = bytes("€"); // 3 bytes
     const emoji = bytes("😀"); // 4 bytes
