@@ -1,8 +1,6 @@
 import type { MetadataItem } from "./metadata-item";
 import { compareSequencers } from "./sequencer";
-import { FILE_STATUS, type FileStatus } from "./types";
-
-const FINAL: ReadonlySet<FileStatus> = new Set([FILE_STATUS.succeeded, FILE_STATUS.partial, FILE_STATUS.failed]);
+import { isFinalStatus } from "./types";
 
 /** What to do with an event, given the item already recorded for its key. */
 export type Delivery =
@@ -22,6 +20,6 @@ export function decideDelivery(recorded: MetadataItem | undefined, sequencer: st
   const order = compareSequencers(sequencer, recorded.Sequencer);
   if (order < 0) return { action: "ignore", recordedSequencer: recorded.Sequencer };
   if (order > 0) return { action: "process", attempts: 1 };
-  if (FINAL.has(recorded.Status)) return { action: "republish", item: recorded };
+  if (isFinalStatus(recorded.Status)) return { action: "republish", item: recorded };
   return { action: "process", attempts: (recorded.Attempts ?? 0) + 1 };
 }

@@ -12,6 +12,11 @@ export type FileStatus = (typeof FILE_STATUS)[keyof typeof FILE_STATUS];
 /** A status after which a file is not processed again for the same sequencer. */
 export type FinalStatus = Exclude<FileStatus, "PROCESSING">;
 
+/** Whether `status` ends a file's processing: SUCCEEDED, PARTIAL or FAILED. */
+export function isFinalStatus(status: unknown): status is FinalStatus {
+  return status === FILE_STATUS.succeeded || status === FILE_STATUS.partial || status === FILE_STATUS.failed;
+}
+
 /** Input formats, chosen by the key's extension; `unknown` for anything else. */
 export const FORMAT = {
   csv: "csv",

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { type CliArgs, CLI_FLAGS, parseArgs, USAGE, UsageError } from "./args";
 import type { S3Event } from "aws-lambda";
-import { decodeEventKey } from "../lambda-src/keys";
+import { decodeEventKey, outputKeyFor } from "../lambda-src/keys";
 import { lockStateDir, StateDirLockedError } from "./lock";
 import { LocalPipeline, STATE_FILES } from "./pipeline";
 import { LocalPlanError } from "./provision";
@@ -162,8 +162,7 @@ function exampleOutputKey(pipeline: LocalPipeline, outcomes: readonly FileOutcom
   if (typeof written === "string") return written;
   const first = outcomes[0]?.key;
   if (first === undefined) return undefined;
-  const name = first.startsWith(pipeline.prefix) ? first.slice(pipeline.prefix.length) : first;
-  return `${pipeline.plan.function.environment.OUTPUT_PREFIX ?? "processed/"}${name}.ndjson`;
+  return outputKeyFor(first, pipeline.prefix, pipeline.plan.function.environment.OUTPUT_PREFIX ?? "processed/");
 }
 
 function keepInstructions(pipeline: LocalPipeline, stateDir: string, outcomes: readonly FileOutcome[]): string {

@@ -1,6 +1,6 @@
 import type { S3Event } from "aws-lambda";
 import { compareSequencers } from "../lambda-src/sequencer";
-import { FILE_STATUS } from "../lambda-src/types";
+import { isFinalStatus } from "../lambda-src/types";
 import type { FailedEventRecord } from "./async-invoke";
 import type { PlainItem } from "./pipeline";
 
@@ -22,15 +22,13 @@ export function formatDuration(ms: unknown): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-const FINAL_STATUSES: readonly unknown[] = [FILE_STATUS.succeeded, FILE_STATUS.partial, FILE_STATUS.failed];
-
 /**
  * Whether the file ended with its final item: SUCCEEDED, PARTIAL or FAILED, and not older than an
  * event of it that went to the on-failure file (a PROCESSING item is what a failed attempt leaves).
  */
 export function hasFinalRecord(outcome: FileOutcome): boolean {
   const { item, failure } = outcome;
-  if (!item || !FINAL_STATUSES.includes(item.Status)) return false;
+  if (!item || !isFinalStatus(item.Status)) return false;
   const failed = (failure?.requestPayload as Partial<S3Event> | undefined)?.Records?.[0]?.s3.object.sequencer;
   return failed === undefined || compareSequencers(String(item.Sequencer ?? ""), failed) >= 0;
 }

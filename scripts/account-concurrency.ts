@@ -147,10 +147,11 @@ export const awsCliReader: ConcurrencyReader = {
   },
   reservedConcurrency(region, functionName) {
     const args = ["lambda", "get-function-concurrency", "--function-name", functionName, "--region", region, "--output", "json"];
+    const command = `aws ${args.join(" ")}`;
     const stdout = runAws(args);
     // Not deployed yet (ResourceNotFoundException), or no reservation: the CLI prints nothing or {}.
     if (stdout === undefined || stdout.trim() === "") return 0;
-    const reserved = parseJson(`aws ${args.join(" ")}`, stdout).ReservedConcurrentExecutions;
-    return reserved === undefined ? 0 : count(`aws ${args.join(" ")}`, "ReservedConcurrentExecutions", reserved);
+    const reserved = parseJson(command, stdout).ReservedConcurrentExecutions;
+    return reserved === undefined ? 0 : count(command, "ReservedConcurrentExecutions", reserved);
   },
 };

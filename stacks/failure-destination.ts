@@ -9,10 +9,10 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { denyInsecureTransport } from "./policy-statements";
 
-/** Lambda's async retry settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
 /** How long the on-failure queue keeps an event: SQS's longest, 14 days. */
 export const FAILED_EVENT_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
+/** Lambda's async retry settings when its props leave them out; stages start from these too (`stacks/config.ts`). */
 export const FAILURE_DESTINATION_DEFAULTS = { maxRetryAttempts: 2, maxEventAgeSeconds: 6 * 60 * 60 } as const;
 
 /** Settings of the on-failure destination. */
